@@ -1,0 +1,31 @@
+#!/bin/sh
+# install-deps.sh - installs, with apt-get, the Debian 12 packages needed to
+# build rsyslog-tls, run its tests and its demo. Installs only what is missing.
+set -eu
+
+PACKAGES="
+  build-essential pkg-config autoconf automake libtool autoconf-archive
+  libgnutls28-dev libestr-dev doctest-dev
+  rsyslog rsyslog-gnutls rsyslog-openssl
+  gnutls-bin openssl stunnel4 iproute2 procps
+"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+echo "install-deps: installing:$missing"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
