@@ -1,0 +1,465 @@
+# Shared verbs for the integration tests (imtls-*.sh, omtls-*.sh).
+#
+# Source it first thing:   . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+# POSIX sh (dash); no bashisms.  The harness (make check) exports
+# abs_top_srcdir, abs_top_builddir, RSYSLOGD and LD_LIBRARY_PATH; without them
+# the script falls back to the source tree, $TMPDIR and /usr/sbin/rsyslogd.
+#
+# What sourcing does:
+#   - creates the per-test work dir $T (under $abs_top_builddir/tests/work, or
+#     mktemp) and sets $TEST (script name without .sh);
+#   - installs a trap (EXIT INT TERM) that stops every process the test started
+#     with start_rsyslogd / start_bg (by recorded pid, never by name), prints the
+#     logs of a failed test, and removes $T when the test passed (KEEP_WORK=1
+#     keeps it).
+#
+# Exit codes: 0 pass, 1 fail, 77 skip (a missing tool; under CI=true a missing
+# tool fails instead).
+#
+# Verbs (all fail the test on timeout; TIMEOUTs are in seconds, default
+# $TB_TIMEOUT = 30, scaled by $TB_TIMEOUT_FACTOR if set):
+#   fail MSG...                    print "FAIL: MSG" and exit 1
+#   skip MSG...                    exit 77 (exit 1 under CI=true)
+#   need_tool NAME...              skip/fail when a program is not in PATH
+#   gen_certs                      generate the test PKI into $CERTS (= $T/certs);
+#                                  file list: top of tests/certs/gen-certs.sh
+#   imtls_module / omtls_module    print the absolute path of the built .so
+#                                  (skip/fail when not built).  Verbs that print
+#                                  run in a subshell, where fail/skip cannot end
+#                                  the test: write  mod=$(imtls_module) || exit $?
+#   loader_tool                    print the path of tools/syslogtls-loader
+#                                  (same || exit $? rule)
+#   conf_head NAME                 print the common config head for daemon NAME:
+#                                  global() with workDirectory $T/NAME.work,
+#                                  processInternalMessages, no DNS; templates
+#                                  "t_out" (%fromhost-ip% %inputname% %msg%),
+#                                  "t_json" (%msg:::json%, one record per line),
+#                                  "t_raw" (%rawmsg%); and a rule writing
+#                                  rsyslogd's own messages to $T/NAME.log (then
+#                                  stop).  Test messages must not use tag rsyslogd.
+#   conf_stats NAME                print impstats config writing json lines to
+#                                  $T/NAME.stats every second
+#   start_rsyslogd NAME CONF [PORTFILE...]
+#                                  run "$RSYSLOGD -n -f CONF -i $T/NAME.pid" in the
+#                                  background (stdout+stderr -> $T/NAME.stderr),
+#                                  wait for the pid file and every PORTFILE
+#   stop_rsyslogd NAME             SIGTERM by pid, bounded wait, SIGKILL after
+#                                  (and fail: a daemon that must be killed is a bug)
+#   rsyslogd_alive NAME            true while the daemon runs
+#   rsyslogd_check CONF            run "$RSYSLOGD -N1 -f CONF"; output in
+#                                  $T/check.out; returns its exit code
+#   start_bg NAME CMD...           run CMD in the background (stdout -> $T/NAME.stdout,
+#                                  stderr -> $T/NAME.stderr), record its pid
+#   stop_bg NAME                   SIGTERM (then SIGKILL) a start_bg process
+#   wait_bg NAME [TIMEOUT]         wait for a start_bg process to exit; returns its
+#                                  exit code
+#   wait_for_file F [TIMEOUT]      until F exists and is not empty
+#   wait_for_count FILE N [TIMEOUT] until FILE has >= N lines
+#   wait_for_grep FILE REGEX [TIMEOUT] until grep -Ei REGEX matches in FILE
+#   assert_grep FILE REGEX         grep -Ei must match
+#   assert_no_grep FILE REGEX      grep -Ei must not match
+#   assert_count FILE N            FILE has exactly N lines
+#   port_of PORTFILE               print the port number in PORTFILE
+#                                  (port=$(port_of F) || exit $?)
+#   gen_lines FILE FIRST LAST      plain lines "msgnum:%08d:" (for imfile)
+#   gen_syslog FILE FIRST LAST [TAG]
+#                                  RFC 5424 lines "<13>1 ... TAG - - - msgnum:%08d:"
+#   seq_check FILE FIRST LAST      every msgnum FIRST..LAST exactly once, in order,
+#                                  nothing else carrying a msgnum
+#   msgnums FILE                   print the msgnum values found in FILE, one a line
+#   stat_value STATSFILE NAME COUNTER
+#                                  print the last value of COUNTER of the impstats
+#                                  object NAME (empty if none yet)
+#   wait_for_stat STATSFILE NAME COUNTER VALUE [TIMEOUT]
+#                                  until that counter is >= VALUE
+#   send_gnutls_cli PORT CERTNAME [ARGS...] < DATA
+#                                  gnutls-cli to 127.0.0.1:PORT trusting ca.pem,
+#                                  presenting $CERTS/CERTNAME-cert.pem (or none when
+#                                  CERTNAME is "-"); output in $T/gnutls-cli.out;
+#                                  returns gnutls-cli's exit code
+#   send_openssl PORT CERTNAME [ARGS...] < DATA
+#                                  the same with openssl s_client; output in
+#                                  $T/openssl.out
+#   plain_connect_hold PORT SECONDS a TCP client on 127.0.0.1:PORT that sends nothing
+#                                  for SECONDS (background, name "hold")
+#   send_plain PORT < DATA         write DATA over plain TCP to 127.0.0.1:PORT
+
+TB_TIMEOUT=${TB_TIMEOUT:-30}
+TEST=$(basename "$0" .sh)
+abs_top_srcdir=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+abs_top_builddir=${abs_top_builddir:-}
+RSYSLOGD=${RSYSLOGD:-/usr/sbin/rsyslogd}
+export LC_ALL=C
+
+# never write into the source tree: without a build tree, use $TMPDIR
+if [ -n "${abs_top_builddir:-}" ] && mkdir -p "$abs_top_builddir/tests/work" 2>/dev/null; then
+    T=$(mktemp -d "$abs_top_builddir/tests/work/$TEST.XXXXXX")
+else
+    T=$(mktemp -d "${TMPDIR:-/tmp}/$TEST.XXXXXX")
+fi
+[ -n "$T" ] && [ -d "$T" ] || { echo "FAIL: cannot create work dir" >&2; exit 1; }
+CERTS=$T/certs
+_tb_failmsg=""
+
+# ---- failure, skip, cleanup -------------------------------------------------
+
+fail() {
+    _tb_failmsg="$*"
+    echo "FAIL: $TEST: $*" >&2
+    exit 1
+}
+
+skip() {
+    if [ "${CI:-}" = true ]; then
+        fail "(CI=true, skip not allowed) $*"
+    fi
+    echo "SKIP: $TEST: $*" >&2
+    exit 77
+}
+
+need_tool() {
+    for _t in "$@"; do
+        command -v "$_t" >/dev/null 2>&1 || skip "tool '$_t' not found"
+    done
+}
+
+_tb_timeout() {
+    # scaled timeout: _tb_timeout [SECONDS] -> number of 0.1 s polls
+    _s=${1:-$TB_TIMEOUT}
+    awk -v s="$_s" -v f="${TB_TIMEOUT_FACTOR:-1}" 'BEGIN { printf "%d\n", s * f * 10 }'
+}
+
+_tb_kill_pidfile() {
+    # _tb_kill_pidfile PIDFILE LABEL: TERM, wait up to 10 s, KILL. Returns 2 if killed.
+    _pf=$1
+    [ -s "$_pf" ] || return 0
+    _pid=$(cat "$_pf")
+    case $_pid in ''|*[!0-9]*) return 0 ;; esac
+    kill -0 "$_pid" 2>/dev/null || return 0
+    kill -TERM "$_pid" 2>/dev/null
+    _n=$(_tb_timeout 10)
+    while [ "$_n" -gt 0 ] && kill -0 "$_pid" 2>/dev/null; do
+        # reap if it is our child (zombies still answer kill -0)
+        if ! ps -p "$_pid" -o stat= 2>/dev/null | grep -qv Z; then break; fi
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+    if ps -p "$_pid" -o stat= 2>/dev/null | grep -qv Z; then
+        echo "WARNING: $2 (pid $_pid) did not stop within 10 s of SIGTERM; SIGKILL" >&2
+        kill -KILL "$_pid" 2>/dev/null
+        return 2
+    fi
+    return 0
+}
+
+_tb_dump() {
+    # print logs of a failed test, bounded
+    echo "==== logs of $TEST (work dir $T) ====" >&2
+    for _f in "$T"/*.stderr "$T"/*.log "$T"/*.out "$T"/*.stdout "$T"/*.conf "$T"/check.out; do
+        [ -f "$_f" ] || continue
+        echo "---- $(basename "$_f") ($(wc -l < "$_f") lines, last 40) ----" >&2
+        tail -n 40 "$_f" >&2
+    done
+    echo "==== end of logs ====" >&2
+}
+
+_tb_cleanup() {
+    _rc=$?
+    trap - EXIT INT TERM
+    set +e
+    for _pf in "$T"/*.pid "$T"/*.bgpid; do
+        [ -f "$_pf" ] || continue
+        _tb_kill_pidfile "$_pf" "$(basename "$_pf")"
+    done
+    if [ "$_rc" -ne 0 ] && [ "$_rc" -ne 77 ]; then
+        _tb_dump
+        echo "work dir kept: $T" >&2
+    elif [ "${KEEP_WORK:-0}" = 1 ]; then
+        echo "work dir kept: $T" >&2
+    else
+        rm -rf "$T"
+    fi
+    exit "$_rc"
+}
+trap _tb_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- artifacts ---------------------------------------------------------------
+
+gen_certs() {
+    [ -s "$CERTS/ca.pem" ] && return 0
+    need_tool openssl
+    sh "$abs_top_srcdir/tests/certs/gen-certs.sh" "$CERTS" || fail "gen-certs.sh failed"
+}
+
+_tb_find_module() {
+    for _p in "$abs_top_builddir/plugins/$1/.libs/$1.so" \
+              "$abs_top_builddir/.libs/$1.so" \
+              "$abs_top_builddir/plugins/$1/$1.so"; do
+        if [ -f "$_p" ]; then echo "$_p"; return 0; fi
+    done
+    return 1
+}
+
+imtls_module() {
+    _tb_find_module imtls || skip "imtls.so not built (make first)"
+}
+
+omtls_module() {
+    _tb_find_module omtls || skip "omtls.so not built (make first)"
+}
+
+loader_tool() {
+    for _p in "$abs_top_builddir/tools/syslogtls-loader" "$abs_top_builddir/syslogtls-loader"; do
+        if [ -x "$_p" ]; then echo "$_p"; return 0; fi
+    done
+    skip "tools/syslogtls-loader not built"
+}
+
+# ---- config snippets ------------------------------------------------------------
+
+conf_head() {
+    mkdir -p "$T/$1.work"
+    cat <<EOF
+global(workDirectory="$T/$1.work" processInternalMessages="on"
+       net.enableDNS="off" maxMessageSize="64k")
+template(name="t_out" type="string" string="%fromhost-ip% %inputname% %msg%\\n")
+template(name="t_json" type="string" string="%fromhost-ip% %inputname% %msg:::json%\\n")
+template(name="t_raw" type="string" string="%rawmsg%\\n")
+template(name="t_log" type="string" string="%syslogseverity-text% %syslogtag%%msg%\\n")
+if \$syslogtag startswith "rsyslogd" then {
+    action(type="omfile" file="$T/$1.log" template="t_log")
+    stop
+}
+EOF
+}
+
+conf_stats() {
+    cat <<EOF
+module(load="impstats" interval="1" format="json" log.syslog="off"
+       log.file="$T/$1.stats" resetCounters="off")
+EOF
+}
+
+# ---- daemons ----------------------------------------------------------------------
+
+start_rsyslogd() {
+    _name=$1 _conf=$2
+    shift 2
+    for _p in "$@"; do rm -f "$_p"; done
+    rm -f "$T/$_name.pid"
+    "$RSYSLOGD" -n -f "$_conf" -i "$T/$_name.pid" >>"$T/$_name.stderr" 2>&1 &
+    echo $! > "$T/$_name.bgpid"
+    _n=$(_tb_timeout)
+    while [ ! -s "$T/$_name.pid" ]; do
+        kill -0 "$(cat "$T/$_name.bgpid")" 2>/dev/null \
+            || fail "rsyslogd $_name exited during startup"
+        [ "$_n" -gt 0 ] || fail "rsyslogd $_name: no pid file after ${TB_TIMEOUT}s"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+    for _p in "$@"; do
+        while ! grep -qE '^[0-9]+$' "$_p" 2>/dev/null; do
+            kill -0 "$(cat "$T/$_name.bgpid")" 2>/dev/null \
+                || fail "rsyslogd $_name exited before writing $_p"
+            [ "$_n" -gt 0 ] || fail "rsyslogd $_name: no port file $_p after ${TB_TIMEOUT}s"
+            sleep 0.1
+            _n=$((_n - 1))
+        done
+    done
+}
+
+rsyslogd_alive() {
+    [ -s "$T/$1.bgpid" ] && ps -p "$(cat "$T/$1.bgpid")" -o stat= 2>/dev/null | grep -qv Z
+}
+
+stop_rsyslogd() {
+    [ -s "$T/$1.bgpid" ] || fail "stop_rsyslogd: $1 was not started"
+    _pid=$(cat "$T/$1.bgpid")
+    rsyslogd_alive "$1" || {
+        wait "$_pid" 2>/dev/null
+        fail "rsyslogd $1 was no longer running (exit $?)"
+    }
+    _tb_kill_pidfile "$T/$1.bgpid" "rsyslogd $1"
+    _k=$?
+    wait "$_pid" 2>/dev/null
+    rm -f "$T/$1.bgpid"
+    [ "$_k" -eq 0 ] || fail "rsyslogd $1 had to be killed"
+}
+
+rsyslogd_check() {
+    "$RSYSLOGD" -N1 -f "$1" > "$T/check.out" 2>&1
+}
+
+start_bg() {
+    _name=$1
+    shift
+    "$@" >"$T/$_name.stdout" 2>"$T/$_name.stderr" &
+    echo $! > "$T/$_name.bgpid"
+}
+
+stop_bg() {
+    [ -s "$T/$1.bgpid" ] || return 0
+    _pid=$(cat "$T/$1.bgpid")
+    _tb_kill_pidfile "$T/$1.bgpid" "$1"
+    wait "$_pid" 2>/dev/null
+    rm -f "$T/$1.bgpid"
+}
+
+wait_bg() {
+    [ -s "$T/$1.bgpid" ] || fail "wait_bg: $1 was not started"
+    _pid=$(cat "$T/$1.bgpid")
+    _n=$(_tb_timeout "${2:-}")
+    while ps -p "$_pid" -o stat= 2>/dev/null | grep -qv Z; do
+        [ "$_n" -gt 0 ] || fail "$1 (pid $_pid) still running after ${2:-$TB_TIMEOUT}s"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+    rm -f "$T/$1.bgpid"
+    wait "$_pid"
+}
+
+# ---- waiting and asserting -------------------------------------------------------
+
+wait_for_file() {
+    _n=$(_tb_timeout "${2:-}")
+    while [ ! -s "$1" ]; do
+        [ "$_n" -gt 0 ] || fail "file $1 not there after ${2:-$TB_TIMEOUT}s"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+}
+
+_tb_lines() {
+    if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi
+}
+
+wait_for_count() {
+    _n=$(_tb_timeout "${3:-}")
+    while [ "$(_tb_lines "$1")" -lt "$2" ]; do
+        [ "$_n" -gt 0 ] || fail "$1: $(_tb_lines "$1") lines, expected $2 within ${3:-$TB_TIMEOUT}s"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+}
+
+wait_for_grep() {
+    _n=$(_tb_timeout "${3:-}")
+    while ! grep -Eiq -- "$2" "$1" 2>/dev/null; do
+        [ "$_n" -gt 0 ] || fail "$1: no line matching /$2/ within ${3:-$TB_TIMEOUT}s"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+}
+
+assert_grep() {
+    grep -Eiq -- "$2" "$1" 2>/dev/null || fail "$1: no line matching /$2/"
+}
+
+assert_no_grep() {
+    if grep -Ei -- "$2" "$1" 2>/dev/null; then
+        fail "$1: unexpected line(s) matching /$2/"
+    fi
+}
+
+assert_count() {
+    _c=$(_tb_lines "$1")
+    [ "$_c" -eq "$2" ] || fail "$1: $_c lines, expected exactly $2"
+}
+
+port_of() {
+    _p=$(cat "$1" 2>/dev/null)
+    case $_p in ''|*[!0-9]*) fail "port file $1 holds no port" ;; esac
+    echo "$_p"
+}
+
+# ---- messages ----------------------------------------------------------------------
+
+gen_lines() {
+    awk -v a="$2" -v b="$3" 'BEGIN { for (i = a; i <= b; i++) printf "msgnum:%08d:\n", i }' > "$1"
+}
+
+gen_syslog() {
+    awk -v a="$2" -v b="$3" -v tag="${4:-tbtest}" 'BEGIN {
+        for (i = a; i <= b; i++)
+            printf "<13>1 2026-01-01T00:00:00Z tbhost %s - - - msgnum:%08d:\n", tag, i }' > "$1"
+}
+
+msgnums() {
+    grep -o 'msgnum:[0-9]*' "$1" 2>/dev/null | sed 's/msgnum://'
+}
+
+seq_check() {
+    [ -f "$1" ] || fail "seq_check: $1 does not exist"
+    _r=$(grep -o 'msgnum:[0-9]*' "$1" | sed 's/msgnum://' | awk -v a="$2" -v b="$3" '
+        { n = $1 + 0
+          if (n != exp) { printf "expected msgnum %d, got %d (line %d)\n", exp, n, NR; bad = 1; exit } 
+          exp++ }
+        BEGIN { exp = a }
+        END { if (!bad && exp != b + 1) printf "last msgnum %d, expected %d\n", exp - 1, b }')
+    [ -z "$_r" ] || fail "seq_check $1 $2..$3: $_r"
+}
+
+# ---- impstats -----------------------------------------------------------------------
+
+stat_value() {
+    # impstats json: { "name": "X", "origin": "Y", "counter": N, ... }; the last
+    # line for NAME (or "NAME(...)", as imtcp names listeners) wins
+    grep -E "\"name\": *\"$2(\\([^\"]*\\))?\"" "$1" 2>/dev/null | tail -n 1 \
+        | sed -n "s/.*\"$3\":[ ]*\([0-9][0-9]*\).*/\1/p"
+}
+
+wait_for_stat() {
+    _n=$(_tb_timeout "${5:-}")
+    while :; do
+        _v=$(stat_value "$1" "$2" "$3")
+        [ -n "$_v" ] && [ "$_v" -ge "$4" ] && return 0
+        [ "$_n" -gt 0 ] || fail "impstats $2.$3 = '${_v}', expected >= $4 within ${5:-$TB_TIMEOUT}s"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+}
+
+# ---- TLS and TCP peers ----------------------------------------------------------------
+
+send_gnutls_cli() {
+    need_tool gnutls-cli
+    _port=$1 _cn=$2
+    shift 2
+    set -- --x509cafile="$CERTS/ca.pem" --port="$_port" "$@"
+    if [ "$_cn" != - ]; then
+        set -- --x509certfile="$CERTS/$_cn-cert.pem" --x509keyfile="$CERTS/$_cn-key.pem" "$@"
+    fi
+    gnutls-cli "$@" 127.0.0.1 >"$T/gnutls-cli.out" 2>&1
+}
+
+send_openssl() {
+    need_tool openssl
+    _port=$1 _cn=$2
+    shift 2
+    set -- -connect "127.0.0.1:$_port" -CAfile "$CERTS/ca.pem" -quiet -no_ign_eof "$@"
+    if [ "$_cn" != - ]; then
+        set -- -cert "$CERTS/$_cn-cert.pem" -key "$CERTS/$_cn-key.pem" "$@"
+    fi
+    openssl s_client "$@" >"$T/openssl.out" 2>&1
+}
+
+plain_connect_hold() {
+    # bash's /dev/tcp: connect, send nothing; stdout says how it ended
+    need_tool bash timeout
+    start_bg hold bash -c '
+exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 2
+echo connected
+timeout "$2" cat <&3 >/dev/null
+if [ $? -eq 124 ]; then echo "still open"; else echo "closed by peer"; fi
+' hold "$1" "$2"
+}
+
+send_plain() {
+    need_tool bash
+    bash -c '
+exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 2
+cat >&3
+' send_plain "$1"
+}
