@@ -1,0 +1,49 @@
+#!/bin/sh
+# check-symbols.sh - each rsyslog module exports modInit only, and every
+# symbol it imports is defined by rsyslogd or by a library it is linked with
+# (the core symbols are bound at dlopen time, so the linker cannot check).
+# Env: abs_top_builddir, RSYSLOGD (set by make check).
+set -u
+builddir=${abs_top_builddir:-.}
+rsyslogd=${RSYSLOGD:-/usr/sbin/rsyslogd}
+command -v nm >/dev/null 2>&1 || { echo "SKIP: nm not found"; exit 77; }
+command -v ldd >/dev/null 2>&1 || { echo "SKIP: ldd not found"; exit 77; }
+[ -x "$rsyslogd" ] || { echo "SKIP: $rsyslogd not found"; exit 77; }
+export LD_LIBRARY_PATH="$builddir/runtime/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+nm -D --defined-only "$rsyslogd" | awk '{print $NF}' | sed 's/@.*//' >"$tmp/host"
+
+fail=0
+checked=0
+for mod in imtls omtls; do
+  so="$builddir/plugins/$mod/.libs/$mod.so"
+  if [ ! -f "$so" ]; then
+    [ "$mod" = imtls ] && { echo "FAIL: $so not built"; fail=1; }
+    continue
+  fi
+  checked=$((checked + 1))
+  exports=$(nm -D --defined-only "$so" | awk '{print $NF}' | sed 's/@.*//' | sort -u | tr '\n' ' ')
+  if [ "$exports" != "modInit " ]; then
+    echo "FAIL: $mod.so exports more than modInit: $exports"
+    fail=1
+  fi
+  cp "$tmp/host" "$tmp/defs"
+  for lib in $(ldd "$so" | awk '/=>/ && $3 ~ /^\// {print $3}'); do
+    nm -D --defined-only "$lib" | awk '{print $NF}' | sed 's/@.*//' >>"$tmp/defs"
+  done
+  sort -u "$tmp/defs" -o "$tmp/defs"
+  # Weak undefined symbols (w, v) may stay unresolved.
+  nm -D --undefined-only "$so" | awk '$1 == "U" {print $2}' | sed 's/@.*//' | sort -u >"$tmp/undef"
+  missing=$(comm -23 "$tmp/undef" "$tmp/defs")
+  if [ -n "$missing" ]; then
+    echo "FAIL: $mod.so imports symbols nobody defines:"
+    echo "$missing" | sed 's/^/  /'
+    fail=1
+  else
+    echo "ok: $mod.so exports modInit only; $(wc -l <"$tmp/undef") imports all resolved"
+  fi
+done
+[ "$checked" -gt 0 ] || fail=1
+exit $fail

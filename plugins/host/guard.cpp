@@ -1,0 +1,106 @@
+// guard.cpp - host identification (swVersion, build-id) and the struct msg
+// layout fingerprint.
+//
+// Concurrency & Locking: main thread only (modInit); no shared state.
+#include "guard.hpp"
+
+#include <elf.h>
+#include <link.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "rsyslog_abi.hpp"
+
+namespace host {
+namespace {
+
+// The literal of rsyslogd's start/HUP status message precedes the version.
+constexpr char kVersionNeedle[] = "software=\"rsyslogd\" swVersion=\"";
+
+void readBuildId(const dl_phdr_info* info, const ElfW(Phdr) & ph, HostIdentity& id) {
+  const auto* p = reinterpret_cast<const unsigned char*>(info->dlpi_addr + ph.p_vaddr);
+  const unsigned char* end = p + ph.p_memsz;
+  while (p + sizeof(ElfW(Nhdr)) <= end) {
+    ElfW(Nhdr) nh;
+    std::memcpy(&nh, p, sizeof nh);
+    const unsigned char* name = p + sizeof nh;
+    const unsigned char* desc = name + ((nh.n_namesz + 3u) & ~3u);
+    const unsigned char* next = desc + ((nh.n_descsz + 3u) & ~3u);
+    if (next > end) break;
+    if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+      static const char hex[] = "0123456789abcdef";
+      id.buildId.clear();
+      for (unsigned i = 0; i < nh.n_descsz; ++i) {
+        id.buildId += hex[desc[i] >> 4];
+        id.buildId += hex[desc[i] & 0xf];
+      }
+      return;
+    }
+    p = next;
+  }
+}
+
+void findVersion(const dl_phdr_info* info, const ElfW(Phdr) & ph, HostIdentity& id) {
+  const char* seg = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
+  const void* hit = memmem(seg, ph.p_memsz, kVersionNeedle, sizeof kVersionNeedle - 1);
+  if (hit == nullptr) return;
+  const char* v = static_cast<const char*>(hit) + (sizeof kVersionNeedle - 1);
+  const char* segEnd = seg + ph.p_memsz;
+  std::string version;
+  while (v < segEnd && *v != '"' && *v != '\0' && version.size() < 32) version += *v++;
+  if (v < segEnd && *v == '"') id.swVersion = version;
+}
+
+int probeMain(dl_phdr_info* info, size_t, void* data) {
+  auto& id = *static_cast<HostIdentity*>(data);
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type == PT_NOTE && id.buildId.empty()) readBuildId(info, ph, id);
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_W) == 0 && id.swVersion.empty()) findVersion(info, ph, id);
+  }
+  return 1;  // the first object is the main program: stop there
+}
+
+template <typename T>
+T readAt(const rs::smsg_t* m, std::size_t off) {
+  T v;
+  std::memcpy(&v, reinterpret_cast<const char*>(m) + off, sizeof v);
+  return v;
+}
+
+}  // namespace
+
+HostIdentity probeHost() {
+  HostIdentity id;
+  dl_iterate_phdr(&probeMain, &id);
+  if (const char* ov = std::getenv("RSYSLOG_TLS_HOST_VERSION_OVERRIDE"); ov != nullptr && *ov != '\0') {
+    id.swVersion = ov;
+  }
+  return id;
+}
+
+bool hostVersionSupported(const std::string& swVersion) noexcept {
+  return swVersion.compare(0, 7, "8.2302.") == 0 && swVersion.size() > 7;
+}
+
+bool checkMsgLayout(std::string& why) {
+  rs::smsg_t* m = nullptr;
+  if (msgConstruct(&m) != rs::RS_RET_OK || m == nullptr) {
+    why = "msgConstruct failed";
+    return false;
+  }
+  const int refCount = readAt<int>(m, rs::kMsgOffRefCount);
+  const unsigned short severity = readAt<unsigned short>(m, rs::kMsgOffSeverity);
+  const int offMsg = readAt<int>(m, rs::kMsgOffOffMSG);
+  const int flags = readAt<int>(m, rs::kMsgOffMsgFlags);
+  msgDestruct(&m);
+  if (refCount == 1 && severity == 7 && offMsg == -1 && flags == 0) return true;
+  why = "struct msg fingerprint mismatch (refcount=" + std::to_string(refCount) +
+        " severity=" + std::to_string(severity) + " offMSG=" + std::to_string(offMsg) +
+        " msgFlags=" + std::to_string(flags) + "; expected 1/7/-1/0 of an NDEBUG 8.2302 build)";
+  return false;
+}
+
+}  // namespace host

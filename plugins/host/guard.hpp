@@ -1,0 +1,29 @@
+// guard.hpp - identifies the running rsyslogd (swVersion literal and GNU
+// build-id read from the main program's loaded segments, §14) and checks the
+// struct msg fingerprint (§7.6).
+//
+// Concurrency & Locking: probeHost and checkMsgLayout run on the main thread
+// in modInit; they keep no state.
+#pragma once
+
+#include <string>
+
+namespace host {
+
+struct HostIdentity {
+  std::string swVersion;  // "8.2302.0", or "" if the literal was not found
+  std::string buildId;    // lower-case hex, or ""
+};
+
+// Reads the identity of the main program. The environment variable
+// RSYSLOG_TLS_HOST_VERSION_OVERRIDE (tests only) replaces the version found.
+HostIdentity probeHost();
+
+// True if the host's ABI is one this build knows (8.2302.x).
+bool hostVersionSupported(const std::string& swVersion) noexcept;
+
+// Builds a message, compares the fields at the known offsets with the values
+// msgConstruct sets, destroys it. False = unknown layout (e.g. a debug build).
+bool checkMsgLayout(std::string& why);
+
+}  // namespace host
