@@ -463,3 +463,84 @@ exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 2
 cat >&3
 ' send_plain "$1"
 }
+
+# ---- imtls receivers ------------------------------------------------------------------
+#   imtls_conf NAME [PARAM...]     print a receiver config: conf_head, conf_stats,
+#                                  imtls loaded by absolute path, one input
+#                                  input(type="imtls" port="0" listenPortFileName=
+#                                  "$T/NAME.port" name="NAME" PARAM...) and an
+#                                  action writing template $OUT_TEMPLATE (default
+#                                  t_out) to $T/NAME.out.  PARAMs are raw config
+#                                  text, e.g. 'tls.authMode="x509/name"'.
+#                                  tls.caFile/certFile/keyFile default to
+#                                  $CERTS/ca.pem, server-cert.pem, server-key.pem
+#                                  unless a PARAM names them; a PARAM "port=..."
+#                                  replaces port 0 + port file.
+#                                  TB_RECEIVER=imtcp emits rsyslog's imtcp + gtls
+#                                  instead (parameters imtcp lacks are dropped), to
+#                                  compare behaviour with the reference.
+#   start_imtls NAME [PARAM...]    write $T/NAME.conf with imtls_conf, start it,
+#                                  wait for the port file, set $PORT
+
+_tb_has_param() {
+    # _tb_has_param KEY PARAM...: true if a PARAM starts with KEY=
+    _k=$1
+    shift
+    for _a in "$@"; do
+        case $(echo "$_a" | tr 'A-Z' 'a-z') in "$_k"=*) return 0 ;; esac
+    done
+    return 1
+}
+
+imtls_conf() {
+    _rn=$1
+    shift
+    gen_certs
+    _extra=""
+    _tb_has_param tls.cafile "$@" || _extra="$_extra tls.caFile=\"$CERTS/ca.pem\""
+    _tb_has_param tls.certfile "$@" || _extra="$_extra tls.certFile=\"$CERTS/server-cert.pem\""
+    _tb_has_param tls.keyfile "$@" || _extra="$_extra tls.keyFile=\"$CERTS/server-key.pem\""
+    _tb_has_param port "$@" || _extra="$_extra port=\"0\" listenPortFileName=\"$T/$_rn.port\""
+    conf_head "$_rn"
+    conf_stats "$_rn"
+    if [ "${TB_RECEIVER:-imtls}" = imtcp ]; then
+        _params=""
+        _auth=""
+        for _a in $_extra "$@"; do
+            case $_a in
+                tls.caFile=*|tls.cafile=*) _params="$_params streamDriver.CAFile=${_a#*=}" ;;
+                tls.certFile=*|tls.certfile=*) _params="$_params streamDriver.CertFile=${_a#*=}" ;;
+                tls.keyFile=*|tls.keyfile=*) _params="$_params streamDriver.KeyFile=${_a#*=}" ;;
+                tls.authMode=*|tls.authmode=*) _auth=${_a#*=} ;;
+                tls.permittedPeer=*|tls.permittedpeer=*)
+                    _params="$_params permittedPeer=${_a#*=}"
+                    [ -n "$_auth" ] || _auth='"x509/name"' ;;
+                port=*|listenPortFileName=*|address=*|name=*|ruleset=*|maxSessions=*)
+                    _params="$_params $_a" ;;
+                *) echo "TB_RECEIVER=imtcp: dropping '$_a'" >&2 ;;
+            esac
+        done
+        [ -n "$_auth" ] || _auth='"x509/certvalid"'
+        echo "module(load=\"imtcp\" streamDriver.name=\"gtls\" streamDriver.mode=\"1\")"
+        echo "input(type=\"imtcp\" name=\"$_rn\" streamDriver.authMode=$_auth $_params)"
+    else
+        _mod=$(imtls_module) || exit $?
+        echo "module(load=\"$_mod\")"
+        echo "input(type=\"imtls\" name=\"$_rn\"$_extra"
+        for _a in "$@"; do echo "      $_a"; done
+        echo ")"
+    fi
+    echo "action(type=\"omfile\" file=\"$T/$_rn.out\" template=\"${OUT_TEMPLATE:-t_out}\")"
+}
+
+start_imtls() {
+    _sn=$1
+    imtls_conf "$@" > "$T/$_sn.conf" || exit $?
+    if _tb_has_param port "$@" && ! _tb_has_param listenportfilename "$@"; then
+        start_rsyslogd "$_sn" "$T/$_sn.conf"
+        PORT=$(echo "$@" | sed -n 's/.*port="\{0,1\}\([0-9]*\).*/\1/p')
+    else
+        start_rsyslogd "$_sn" "$T/$_sn.conf" "$T/$_sn.port"
+        PORT=$(port_of "$T/$_sn.port") || exit $?
+    fi
+}
