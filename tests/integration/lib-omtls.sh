@@ -1,0 +1,234 @@
+# lib-omtls.sh - omtls-specific verbs for the integration tests, on top of
+# lib.sh. Source it right after lib.sh:
+#   . "$abs_top_srcdir/tests/integration/lib.sh"
+#   . "$abs_top_srcdir/tests/integration/lib-omtls.sh"
+#
+# The sending rsyslogd reads "msgnum:NNNNNNNN:" lines from $T/input.txt with
+# imfile (the file is the load generator: deterministic), forwards them with
+# the omtls action under test and logs its own messages (refusals, warnings)
+# to $T/NAME.log and its impstats counters to $T/NAME.stats. Receivers
+# (lib.sh's start_imtls, or omtls_receiver_imtcp_conf here) write each
+# message to $T/NAME.out.
+#
+# OMTLS_SENDER=omfwd runs the same scenarios with rsyslog's own omfwd + gtls
+# driver instead of omtls (to check the harness itself); scenarios about
+# omtls-only behaviour call omtls_needs_omtls and skip in that mode.
+
+OMTLS_SENDER=${OMTLS_SENDER:-omtls}
+
+# omtls_feed FIRST LAST: append messages FIRST..LAST to the sender's input.
+omtls_feed() {
+    gen_lines "$T/feed.tmp" "$1" "$2"
+    cat "$T/feed.tmp" >> "$T/input.txt"
+}
+
+# omtls_feed_slowly FIRST LAST STEP: in the background, append STEP messages
+# every 0.1 s (a load still flowing while a receiver goes away). Recorded
+# like any start_bg process; omtls_feeder_wait [TIMEOUT] waits for its end.
+omtls_feed_slowly() {
+    start_bg feeder sh -c '
+i=$1
+while [ "$i" -le "$2" ]; do
+    j=$((i + $3 - 1)); [ "$j" -gt "$2" ] && j=$2
+    awk -v a="$i" -v b="$j" "BEGIN { for (i = a; i <= b; i++) printf \"msgnum:%08d:\\n\", i }" >> "$4"
+    i=$((j + 1))
+    sleep 0.1
+done' feeder "$1" "$2" "$3" "$T/input.txt"
+}
+omtls_feeder_wait() {
+    wait_bg feeder "${1:-60}"
+}
+
+# omtls_action KEY=VALUE...: prints one action() statement. A value that
+# starts with "[" is written as an array, anything else quoted. With
+# OMTLS_SENDER=omfwd the contract's parameters are mapped onto omfwd's.
+omtls_action() {
+    if [ "$OMTLS_SENDER" = omfwd ]; then
+        _omtls_action_omfwd "$@"
+        return
+    fi
+    printf 'action(type="omtls"'
+    for _kv in "$@"; do
+        _omtls_kv "${_kv%%=*}" "${_kv#*=}"
+    done
+    printf ')\n'
+}
+
+_omtls_kv() {
+    case $2 in
+        \[*) printf ' %s=%s' "$1" "$2" ;;
+        *) printf ' %s="%s"' "$1" "$2" ;;
+    esac
+}
+
+_omtls_action_omfwd() {
+    printf 'action(type="omfwd" protocol="tcp" streamDriver="gtls"'
+    _mode=1 _framing=octet-counted _auth=x509/name _peers= _target=
+    for _kv in "$@"; do
+        _k=${_kv%%=*} _v=${_kv#*=}
+        case $_k in
+            target) _target=$_v; _omtls_kv target "$_v" ;;
+            port|template|name) _omtls_kv "$_k" "$_v" ;;
+            framing) [ "$_v" = lf ] && _framing=traditional ;;
+            tls) [ "$_v" = off ] && _mode=0 ;;
+            tls.caFile) _omtls_kv streamDriver.caFile "$_v" ;;
+            tls.certFile) _omtls_kv streamDriver.certFile "$_v" ;;
+            tls.keyFile) _omtls_kv streamDriver.keyFile "$_v" ;;
+            tls.authMode) _auth=$_v ;;
+            tls.permittedPeer) _peers=$(echo "$_v" | tr -d '[]" ') ;;
+            tls.priorityString) _omtls_kv gnutlsPriorityString "$_v" ;;
+            queue.*|action.*) _omtls_kv "$_k" "$_v" ;;
+            *) ;;   # omtls-only parameter: no omfwd equivalent
+        esac
+    done
+    if [ $_mode = 1 ]; then
+        _omtls_kv streamDriverAuthMode "$_auth"
+        [ "$_auth" = anon ] || _omtls_kv streamDriverPermittedPeers "${_peers:-$_target}"
+    fi
+    printf ' streamDriverMode="%s" tcp_framing="%s")\n' "$_mode" "$_framing"
+}
+
+# omtls_client_tls: the tls.* parameters of a sender with the test CA and
+# the client certificate (one KEY=VALUE a line, for omtls_action $(...)).
+omtls_client_tls() {
+    echo "tls.caFile=$CERTS/ca.pem"
+    echo "tls.certFile=$CERTS/client-cert.pem"
+    echo "tls.keyFile=$CERTS/client-key.pem"
+}
+
+# omtls_needs_omtls: skip a scenario only omtls can run (OMTLS_SENDER=omfwd).
+omtls_needs_omtls() {
+    if [ "$OMTLS_SENDER" != omtls ]; then
+        echo "SKIP: $TEST: scenario needs omtls (OMTLS_SENDER=$OMTLS_SENDER)" >&2
+        exit 77
+    fi
+}
+
+# omtls_sender_conf NAME ACTIONS [EXTRA]: writes $T/NAME.conf, a sending
+# rsyslogd that reads $T/input.txt with imfile and runs ACTIONS (usually the
+# output of omtls_action) for every line. EXTRA is appended at top level.
+omtls_sender_conf() {
+    _load=
+    if [ "$OMTLS_SENDER" = omtls ]; then
+        _mod=$(omtls_module) || exit $?
+        _load="module(load=\"$_mod\")"
+    fi
+    touch "$T/input.txt"
+    {
+        conf_head "$1"
+        conf_stats "$1"
+        echo "$_load"
+        echo 'module(load="imfile")'
+        echo "input(type=\"imfile\" file=\"$T/input.txt\" tag=\"omtlstest:\" ruleset=\"load\")"
+        echo 'ruleset(name="load") {'
+        echo "$2"
+        echo '}'
+        echo "${3:-}"
+    } > "$T/$1.conf"
+}
+
+# omtls_receiver_imtcp_conf NAME PORT DRIVER [EXTRA_INPUT_PARAMS [CERT]]:
+# writes $T/NAME.conf, a receiving rsyslogd with rsyslog's own imtcp on
+# 127.0.0.1. DRIVER "gtls": TLS with server certificate CERT (default
+# "server"), x509/name with client.example.net permitted unless EXTRA sets an
+# authMode; "ptcp": plain TCP. %msg% lines to $T/NAME.out, port to $T/NAME.port.
+omtls_receiver_imtcp_conf() {
+    _cert=${5:-server}
+    {
+        conf_head "$1"
+        _tls=
+        if [ "$3" = gtls ]; then
+            echo "global(defaultNetstreamDriverCAFile=\"$CERTS/ca.pem\""
+            echo "       defaultNetstreamDriverCertFile=\"$CERTS/$_cert-cert.pem\""
+            echo "       defaultNetstreamDriverKeyFile=\"$CERTS/$_cert-key.pem\")"
+            _tls='streamDriver.name="gtls" streamDriver.mode="1"'
+            case ${4:-} in
+                *[Aa]uth[Mm]ode*) ;;
+                *) _tls="$_tls streamDriver.authMode=\"x509/name\" permittedPeer=[\"client.example.net\"]" ;;
+            esac
+        fi
+        echo 'module(load="imtcp" maxSessions="1000")'
+        echo "input(type=\"imtcp\" port=\"$2\" address=\"127.0.0.1\" listenPortFileName=\"$T/$1.port\""
+        echo "      ruleset=\"in\" $_tls ${4:-})"
+        _omtls_out_ruleset "$1"
+    } > "$T/$1.conf"
+}
+
+_omtls_out_ruleset() {
+    echo 'template(name="msgonly" type="string" string="%msg%\n")'
+    echo 'ruleset(name="in") {'
+    echo "  action(type=\"omfile\" file=\"$T/$1.out\" template=\"msgonly\")"
+    echo '}'
+}
+
+# omtls_wait_listen ADDRESS PORT [TIMEOUT]: until something listens there
+# (for a daemon restarted on a fixed port).
+omtls_wait_listen() {
+    need_tool ss
+    _n=$(_tb_timeout "${3:-}")
+    while ! ss -Htln "src $1 and sport = :$2" 2>/dev/null | grep -q .; do
+        [ "$_n" -gt 0 ] || fail "nothing listens on $1:$2 after ${3:-$TB_TIMEOUT}s"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+}
+
+# omtls_free_port: print a TCP port nothing listens on right now, for peers
+# that cannot bind port 0 and report it (stunnel). Whoever binds it must
+# still check that the bind worked.
+omtls_free_port() {
+    need_tool ss
+    while :; do
+        _p=$(awk -v s="$$$(date +%N)" 'BEGIN { srand(s); printf "%d", 20000 + int(rand() * 30000) }')
+        ss -Htan "sport = :$_p" | grep -q . || { echo "$_p"; return 0; }
+    done
+}
+
+# omtls_tally N FILES...: prints "received R distinct D missing M
+# duplicates X" for messages 1..N found in FILES (any order); sets MISSING
+# and DUPLICATES.
+omtls_tally() {
+    _want=$1; shift
+    _rd=$(cat "$@" 2>/dev/null | grep -o 'msgnum:[0-9]*' | sort | uniq -c |
+        awk -v n="$_want" '{ s = substr($2, 8) + 0; if (s >= 1 && s <= n) { d++; r += $1 } }
+                           END { printf "%d %d", r, d }')
+    _received=${_rd% *} _distinct=${_rd#* }
+    MISSING=$((_want - _distinct))
+    DUPLICATES=$((_received - _distinct))
+    echo "received $_received distinct $_distinct missing $MISSING duplicates $DUPLICATES"
+}
+
+# omtls_distinct FILES...: number of distinct msgnums in FILES.
+omtls_distinct() {
+    cat "$@" 2>/dev/null | grep -o 'msgnum:[0-9]*' | sort -u | wc -l | tr -d ' '
+}
+
+# omtls_wait_distinct N TIMEOUT FILES...: until FILES together hold N
+# distinct msgnums.
+omtls_wait_distinct() {
+    _want=$1 _n=$(_tb_timeout "$2"); shift 2
+    while [ "$(omtls_distinct "$@")" -lt "$_want" ]; do
+        [ "$_n" -gt 0 ] || fail "only $(omtls_distinct "$@") of $_want distinct messages arrived"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+}
+
+# omtls_stat NAME COUNTER: last value of COUNTER of sender NAME's omtls
+# action (stats object "omtls(...)"); 0 before the first report.
+omtls_stat() {
+    _v=$(stat_value "$T/$1.stats" omtls "$2")
+    echo "${_v:-0}"
+}
+
+# omtls_seq_check FILE N: FILE holds msgnum 1..N exactly once each, in order.
+omtls_seq_check() {
+    [ -f "$1" ] || fail "omtls_seq_check: $1 does not exist"
+    _r=$(grep -o 'msgnum:[0-9]*' "$1" | awk -v last="$2" '
+        BEGIN { want = 1 }
+        { n = substr($0, 8) + 0
+          if (n != want) { printf "expected msgnum %d, got %d (line %d)", want, n, NR; bad = 1; exit }
+          want++ }
+        END { if (!bad && want != last + 1) printf "last msgnum %d, expected %d", want - 1, last }')
+    [ -z "$_r" ] || fail "$1: $_r"
+}
