@@ -393,12 +393,13 @@ msgnums() {
 seq_check() {
     [ -f "$1" ] || fail "seq_check: $1 does not exist"
     _r=$(grep -o 'msgnum:[0-9]*' "$1" | sed 's/msgnum://' | awk -v a="$2" -v b="$3" '
+        BEGIN { want = a + 0 }
         { n = $1 + 0
-          if (n != exp) { printf "expected msgnum %d, got %d (line %d)\n", exp, n, NR; bad = 1; exit } 
-          exp++ }
-        BEGIN { exp = a }
-        END { if (!bad && exp != b + 1) printf "last msgnum %d, expected %d\n", exp - 1, b }')
-    [ -z "$_r" ] || fail "seq_check $1 $2..$3: $_r"
+          if (n != want) { printf "expected msgnum %d, got %d (msgnum #%d)\n", want, n, NR; bad = 1; exit }
+          want++ }
+        END { if (!bad && want != b + 1) printf "last msgnum %d, expected %d\n", want - 1, b
+              if (!bad && want == b + 1) print "ok" }')
+    [ "$_r" = ok ] || fail "seq_check $1 $2..$3: ${_r:-awk failed}"
 }
 
 # ---- impstats -----------------------------------------------------------------------
@@ -543,4 +544,38 @@ start_imtls() {
         start_rsyslogd "$_sn" "$T/$_sn.conf" "$T/$_sn.port"
         PORT=$(port_of "$T/$_sn.port") || exit $?
     fi
+}
+
+# ---- rsyslog as a sender ---------------------------------------------------------------
+#   sender_conf NAME INFILE ACTION
+#                                  print a sending rsyslogd config: conf_head NAME,
+#                                  imfile reading INFILE from its start (tag
+#                                  "tbtest"), bound to ruleset "fwd" that runs the
+#                                  raw ACTION text (e.g. 'action(type="omfwd" ...)').
+#                                  The sender's own messages stay in $T/NAME.log.
+#   omfwd_gtls_action PORT [PARAM...]
+#                                  print an omfwd action to 127.0.0.1:PORT over
+#                                  rsyslog's gtls driver, client certificate
+#                                  "client", verifying the server as "localhost"
+
+sender_conf() {
+    conf_head "$1"
+    cat <<EOF2
+module(load="imfile" mode="inotify")
+input(type="imfile" file="$2" tag="tbtest" ruleset="fwd")
+ruleset(name="fwd") {
+    $3
+}
+EOF2
+}
+
+omfwd_gtls_action() {
+    _p=$1
+    shift
+    gen_certs
+    echo "action(type=\"omfwd\" target=\"127.0.0.1\" port=\"$_p\" protocol=\"tcp\"
+           streamDriver=\"gtls\" streamDriverMode=\"1\" streamDriverAuthMode=\"x509/name\"
+           streamDriverPermittedPeers=\"localhost\" streamDriver.CAFile=\"$CERTS/ca.pem\"
+           streamDriver.CertFile=\"$CERTS/client-cert.pem\"
+           streamDriver.KeyFile=\"$CERTS/client-key.pem\" $*)"
 }
