@@ -7,13 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "peer_verify.hpp"
 #include "syslogtls.h"
 
 namespace syslogtls {
 
 class TlsConfig final {
  public:
-  explicit TlsConfig(int role);  // SYSLOGTLS_ROLE_*
+  explicit TlsConfig(int role);  // SYSLOGTLS_ROLE_*; Error(SYSLOGTLS_E_INVAL) otherwise
   ~TlsConfig();
   TlsConfig(const TlsConfig&) = delete;
   TlsConfig& operator=(const TlsConfig&) = delete;
@@ -25,11 +26,19 @@ class TlsConfig final {
   void set_key_file(std::string path);
   void set_priority(std::string priority);  // "" = SYSLOGTLS_DEFAULT_PRIORITY
   void set_auth_mode(int mode);             // SYSLOGTLS_AUTH_*
-  void add_permitted_peer(const std::string& peer);  // name, wildcard, IP or fingerprint
-  void set_handshake_timeout_ms(unsigned ms);
+  // A DNS name, a wildcard ("*.example.com"), an IP literal or a
+  // fingerprint ("SHA256:AA:..", "SHA1:..", "sha-256:..", "sha-1:..").
+  // E_INVAL "tls.permittedPeer 'x': reason" for a malformed wildcard or pin.
+  void add_permitted_peer(const std::string& peer);
+  void set_handshake_timeout_ms(unsigned ms);  // default 10000, 0 = none
 
-  // Reads the files and builds the GnuTLS credentials and priority cache.
+  // Checks the policy (x509/certvalid and x509/name need tls.caFile; a server
+  // needs cert and key; cert and key go together; x509/fingerprint needs a
+  // pin; x509/name on a server needs a permitted name), reads the files and
+  // builds the GnuTLS credentials and priority cache.
   // Throws Error(SYSLOGTLS_E_FILE / SYSLOGTLS_E_INVAL, "tls.keyFile '/x': ...").
+  // Error(SYSLOGTLS_E_STATE) if already loaded. On failure nothing changes
+  // (load() may be retried after fixing the settings).
   void load();
   bool loaded() const;
 
@@ -37,8 +46,17 @@ class TlsConfig final {
   int auth_mode() const;
   unsigned handshake_timeout_ms() const;
 
-  // The GnuTLS objects for TlsSession (valid after load()). Opaque here so
-  // that this header does not pull in gnutls.h.
+  // Policy, for the session's peer verification (stable after load()).
+  // permitted_names(): name, wildcard and IP entries in the order given.
+  const std::vector<std::string>& permitted_names() const;
+  const std::vector<peer::Fingerprint>& permitted_fingerprints() const;
+  const std::string& ca_file() const;
+
+  // "anon", "x509/certvalid", "x509/name", "x509/fingerprint"; "?" if unknown.
+  static const char* auth_mode_name(int mode);
+
+  // The GnuTLS objects for TlsSession (valid after load(), else nullptr).
+  // Opaque here so that this header does not pull in gnutls.h.
   void* gnutls_credentials() const;  // gnutls_certificate_credentials_t
   void* gnutls_priority() const;     // gnutls_priority_t
 
@@ -46,6 +64,7 @@ class TlsConfig final {
   const Impl& impl() const { return *impl_; }
 
  private:
+  void require_unloaded() const;
   std::unique_ptr<Impl> impl_;
 };
 

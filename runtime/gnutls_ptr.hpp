@@ -1,0 +1,39 @@
+// gnutls_ptr.hpp - std::unique_ptr aliases with deleters for GnuTLS handles.
+#pragma once
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include <memory>
+#include <type_traits>
+
+namespace syslogtls {
+
+struct GnutlsDeleter final {
+  void operator()(gnutls_session_int* p) const noexcept { gnutls_deinit(p); }
+  void operator()(gnutls_certificate_credentials_st* p) const noexcept {
+    gnutls_certificate_free_credentials(p);
+  }
+  void operator()(gnutls_priority_st* p) const noexcept { gnutls_priority_deinit(p); }
+  void operator()(gnutls_x509_crt_int* p) const noexcept { gnutls_x509_crt_deinit(p); }
+  void operator()(gnutls_x509_privkey_int* p) const noexcept { gnutls_x509_privkey_deinit(p); }
+};
+
+// Owning handles: SessionPtr s(raw) ... s.get() is the gnutls_session_t.
+using SessionPtr = std::unique_ptr<gnutls_session_int, GnutlsDeleter>;
+using CredentialsPtr = std::unique_ptr<gnutls_certificate_credentials_st, GnutlsDeleter>;
+using PriorityPtr = std::unique_ptr<gnutls_priority_st, GnutlsDeleter>;
+using X509CrtPtr = std::unique_ptr<gnutls_x509_crt_int, GnutlsDeleter>;
+using X509KeyPtr = std::unique_ptr<gnutls_x509_privkey_int, GnutlsDeleter>;
+
+// A gnutls_datum_t whose data GnuTLS allocated (gnutls_free on scope exit).
+class OwnedDatum final {
+ public:
+  OwnedDatum() = default;
+  ~OwnedDatum() { gnutls_free(d.data); }
+  OwnedDatum(const OwnedDatum&) = delete;
+  OwnedDatum& operator=(const OwnedDatum&) = delete;
+  gnutls_datum_t d{nullptr, 0};
+};
+
+}  // namespace syslogtls

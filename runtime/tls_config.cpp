@@ -1,0 +1,258 @@
+// tls_config.cpp - loads TLS credentials, priority string and peer policy.
+#include "tls_config.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "error.hpp"
+#include "gnutls_ptr.hpp"
+
+namespace syslogtls {
+
+struct TlsConfig::Impl {
+  int role = SYSLOGTLS_ROLE_SERVER;
+  int auth_mode = SYSLOGTLS_AUTH_X509_CERTVALID;
+  unsigned handshake_timeout_ms = 10000;
+  std::string ca_file, cert_file, key_file, priority;
+  std::vector<std::string> permitted_names;
+  std::vector<peer::Fingerprint> permitted_fps;
+  CredentialsPtr cred;
+  PriorityPtr prio;
+  bool loaded = false;
+};
+
+namespace {
+
+constexpr size_t kMaxPemFile = 16u << 20;  // no credential file is larger
+
+std::string quoted(const char* setting, const std::string& path) {
+  return std::string(setting) + " '" + path + "'";
+}
+
+// Whole file, or Error(E_FILE, "tls.caFile '/x': cannot read: reason").
+std::string read_file(const char* setting, const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(SYSLOGTLS_E_FILE, quoted(setting, path) + ": cannot read: " + std::strerror(errno));
+  std::string data;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      ::close(fd);
+      throw Error(SYSLOGTLS_E_FILE, quoted(setting, path) + ": cannot read: " + std::strerror(e));
+    }
+    if (n == 0) break;
+    data.append(buf, static_cast<size_t>(n));
+    if (data.size() > kMaxPemFile) {
+      ::close(fd);
+      throw Error(SYSLOGTLS_E_FILE, quoted(setting, path) + ": file too large for a PEM file");
+    }
+  }
+  ::close(fd);
+  return data;
+}
+
+gnutls_datum_t datum_of(std::string& s) {
+  return gnutls_datum_t{reinterpret_cast<unsigned char*>(&s[0]), static_cast<unsigned>(s.size())};
+}
+
+// Certificates of a PEM file (list freed by the destructor).
+class CrtList final {
+ public:
+  CrtList() = default;
+  ~CrtList() {
+    for (unsigned i = 0; i < n; ++i) gnutls_x509_crt_deinit(list[i]);
+    gnutls_free(list);
+  }
+  CrtList(const CrtList&) = delete;
+  CrtList& operator=(const CrtList&) = delete;
+  gnutls_x509_crt_t* list = nullptr;
+  unsigned n = 0;
+};
+
+void check_policy(const TlsConfig::Impl& m) {
+  const char* mode = TlsConfig::auth_mode_name(m.auth_mode);
+  if (!m.cert_file.empty() && m.key_file.empty())
+    throw Error(SYSLOGTLS_E_INVAL,
+                "tls.keyFile is not set: tls.certFile '" + m.cert_file + "' needs its private key");
+  if (m.cert_file.empty() && !m.key_file.empty())
+    throw Error(SYSLOGTLS_E_INVAL,
+                "tls.certFile is not set: tls.keyFile '" + m.key_file + "' needs its certificate");
+  if (m.role == SYSLOGTLS_ROLE_SERVER && m.cert_file.empty())
+    throw Error(SYSLOGTLS_E_INVAL, "tls.certFile and tls.keyFile are required for a TLS server");
+  if ((m.auth_mode == SYSLOGTLS_AUTH_X509_CERTVALID || m.auth_mode == SYSLOGTLS_AUTH_X509_NAME) &&
+      m.ca_file.empty())
+    throw Error(SYSLOGTLS_E_INVAL, std::string("tls.caFile is required for tls.authMode \"") + mode +
+                                       "\" (or use \"x509/fingerprint\" or \"anon\")");
+  if (m.auth_mode == SYSLOGTLS_AUTH_X509_FINGERPRINT && m.permitted_fps.empty())
+    throw Error(SYSLOGTLS_E_INVAL,
+                "tls.permittedPeer: tls.authMode \"x509/fingerprint\" needs at least one "
+                "fingerprint (e.g. SHA256:AA:BB:...)");
+  if (m.auth_mode == SYSLOGTLS_AUTH_X509_NAME && m.role == SYSLOGTLS_ROLE_SERVER &&
+      m.permitted_names.empty())
+    throw Error(SYSLOGTLS_E_INVAL,
+                "tls.permittedPeer: tls.authMode \"x509/name\" on a server needs at least one "
+                "permitted peer name");
+}
+
+void load_ca(gnutls_certificate_credentials_t cred, const std::string& path) {
+  std::string pem = read_file("tls.caFile", path);
+  gnutls_datum_t d = datum_of(pem);
+  int n = gnutls_certificate_set_x509_trust_mem(cred, &d, GNUTLS_X509_FMT_PEM);
+  if (n < 0)
+    throw Error(SYSLOGTLS_E_FILE,
+                quoted("tls.caFile", path) + ": not a PEM certificate (" + gnutls_strerror(n) + ")");
+  if (n == 0) throw Error(SYSLOGTLS_E_FILE, quoted("tls.caFile", path) + ": not a PEM certificate");
+}
+
+void load_cert_key(gnutls_certificate_credentials_t cred, const std::string& cert_path,
+                   const std::string& key_path) {
+  std::string cert_pem = read_file("tls.certFile", cert_path);
+  std::string key_pem = read_file("tls.keyFile", key_path);
+  CrtList crts;
+  gnutls_datum_t cd = datum_of(cert_pem);
+  int rc = gnutls_x509_crt_list_import2(&crts.list, &crts.n, &cd, GNUTLS_X509_FMT_PEM, 0);
+  if (rc < 0 || crts.n == 0)
+    throw Error(SYSLOGTLS_E_FILE, quoted("tls.certFile", cert_path) + ": not a PEM certificate");
+  gnutls_x509_privkey_t raw_key = nullptr;
+  if (gnutls_x509_privkey_init(&raw_key) < 0) throw std::bad_alloc();
+  X509KeyPtr key(raw_key);
+  gnutls_datum_t kd = datum_of(key_pem);
+  rc = gnutls_x509_privkey_import2(key.get(), &kd, GNUTLS_X509_FMT_PEM, nullptr, 0);
+  if (rc < 0) {
+    std::string why = rc == GNUTLS_E_DECRYPTION_FAILED ? " (encrypted keys are not supported)" : "";
+    throw Error(SYSLOGTLS_E_FILE, quoted("tls.keyFile", key_path) + ": not a PEM private key" + why);
+  }
+  rc = gnutls_certificate_set_x509_key(cred, crts.list, crts.n, key.get());
+  if (rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH)
+    throw Error(SYSLOGTLS_E_FILE, quoted("tls.keyFile", key_path) +
+                                      ": private key does not match tls.certFile '" + cert_path + "'");
+  if (rc < 0)
+    throw Error(SYSLOGTLS_E_FILE, quoted("tls.certFile", cert_path) + ": cannot use certificate and key: " +
+                                      gnutls_strerror(rc));
+}
+
+PriorityPtr load_priority(const std::string& priority) {
+  const std::string& text = priority.empty() ? std::string(SYSLOGTLS_DEFAULT_PRIORITY) : priority;
+  gnutls_priority_t raw = nullptr;
+  const char* err_pos = nullptr;
+  int rc = gnutls_priority_init(&raw, text.c_str(), &err_pos);
+  if (rc < 0) {
+    std::string msg = "tls.priorityString '" + text + "': ";
+    if (rc == GNUTLS_E_INVALID_REQUEST && err_pos != nullptr && err_pos >= text.c_str() &&
+        err_pos <= text.c_str() + text.size()) {
+      size_t pos = static_cast<size_t>(err_pos - text.c_str());
+      msg += "invalid at position " + std::to_string(pos) + " (near '" + text.substr(pos, 24) + "')";
+    } else {
+      msg += gnutls_strerror(rc);
+    }
+    throw Error(SYSLOGTLS_E_INVAL, msg);
+  }
+  return PriorityPtr(raw);
+}
+
+}  // namespace
+
+TlsConfig::TlsConfig(int role) : impl_(new Impl) {
+  if (role != SYSLOGTLS_ROLE_SERVER && role != SYSLOGTLS_ROLE_CLIENT)
+    throw Error(SYSLOGTLS_E_INVAL, "unknown TLS role " + std::to_string(role));
+  impl_->role = role;
+}
+
+TlsConfig::~TlsConfig() = default;
+
+void TlsConfig::require_unloaded() const {
+  if (impl_->loaded) throw Error(SYSLOGTLS_E_STATE, "the TLS configuration is already loaded");
+}
+
+void TlsConfig::set_ca_file(std::string path) {
+  require_unloaded();
+  impl_->ca_file = std::move(path);
+}
+
+void TlsConfig::set_cert_file(std::string path) {
+  require_unloaded();
+  impl_->cert_file = std::move(path);
+}
+
+void TlsConfig::set_key_file(std::string path) {
+  require_unloaded();
+  impl_->key_file = std::move(path);
+}
+
+void TlsConfig::set_priority(std::string priority) {
+  require_unloaded();
+  impl_->priority = std::move(priority);
+}
+
+void TlsConfig::set_auth_mode(int mode) {
+  require_unloaded();
+  if (mode < SYSLOGTLS_AUTH_ANON || mode > SYSLOGTLS_AUTH_X509_FINGERPRINT)
+    throw Error(SYSLOGTLS_E_INVAL, "tls.authMode: unknown mode " + std::to_string(mode));
+  impl_->auth_mode = mode;
+}
+
+void TlsConfig::add_permitted_peer(const std::string& entry) {
+  require_unloaded();
+  std::string reason;
+  if (peer::looks_like_fingerprint(entry)) {
+    peer::Fingerprint fp;
+    if (!peer::parse_fingerprint(entry, &fp, &reason))
+      throw Error(SYSLOGTLS_E_INVAL, "tls.permittedPeer '" + entry + "': " + reason);
+    impl_->permitted_fps.push_back(std::move(fp));
+    return;
+  }
+  if (!peer::is_ip_literal(entry) && !peer::check_permitted_name(entry, &reason))
+    throw Error(SYSLOGTLS_E_INVAL, "tls.permittedPeer '" + entry + "': " + reason);
+  impl_->permitted_names.push_back(entry);
+}
+
+void TlsConfig::set_handshake_timeout_ms(unsigned ms) {
+  require_unloaded();
+  impl_->handshake_timeout_ms = ms;
+}
+
+void TlsConfig::load() {
+  require_unloaded();
+  Impl& m = *impl_;
+  check_policy(m);
+  gnutls_certificate_credentials_t raw = nullptr;
+  if (gnutls_certificate_allocate_credentials(&raw) < 0) throw std::bad_alloc();
+  CredentialsPtr cred(raw);
+  if (!m.ca_file.empty()) load_ca(cred.get(), m.ca_file);
+  if (!m.cert_file.empty()) load_cert_key(cred.get(), m.cert_file, m.key_file);
+  PriorityPtr prio = load_priority(m.priority);
+  m.cred = std::move(cred);
+  m.prio = std::move(prio);
+  m.loaded = true;
+}
+
+bool TlsConfig::loaded() const { return impl_->loaded; }
+int TlsConfig::role() const { return impl_->role; }
+int TlsConfig::auth_mode() const { return impl_->auth_mode; }
+unsigned TlsConfig::handshake_timeout_ms() const { return impl_->handshake_timeout_ms; }
+const std::vector<std::string>& TlsConfig::permitted_names() const { return impl_->permitted_names; }
+const std::vector<peer::Fingerprint>& TlsConfig::permitted_fingerprints() const {
+  return impl_->permitted_fps;
+}
+const std::string& TlsConfig::ca_file() const { return impl_->ca_file; }
+
+const char* TlsConfig::auth_mode_name(int mode) {
+  switch (mode) {
+    case SYSLOGTLS_AUTH_ANON: return "anon";
+    case SYSLOGTLS_AUTH_X509_CERTVALID: return "x509/certvalid";
+    case SYSLOGTLS_AUTH_X509_NAME: return "x509/name";
+    case SYSLOGTLS_AUTH_X509_FINGERPRINT: return "x509/fingerprint";
+    default: return "?";
+  }
+}
+
+void* TlsConfig::gnutls_credentials() const { return impl_->cred.get(); }
+void* TlsConfig::gnutls_priority() const { return impl_->prio.get(); }
+
+}  // namespace syslogtls

@@ -1,0 +1,493 @@
+// tls_session.cpp - sans-I/O GnuTLS session: handshake, peer verification,
+// records, close_notify, all through a caller-supplied Transport.
+#include "tls_session.hpp"
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "error.hpp"
+#include "gnutls_ptr.hpp"
+#include "peer_verify.hpp"
+
+namespace syslogtls {
+
+ssize_t Transport::sendv(const struct iovec* iov, int iovcnt) {
+  ssize_t total = 0;
+  for (int i = 0; i < iovcnt; ++i) {
+    if (iov[i].iov_len == 0) continue;
+    ssize_t n = send(iov[i].iov_base, iov[i].iov_len);
+    if (n < 0) return total > 0 ? total : -1;
+    total += n;
+    if (static_cast<size_t>(n) < iov[i].iov_len) break;
+  }
+  return total;
+}
+
+struct TlsSession::Impl {
+  TlsSession* owner = nullptr;
+  std::shared_ptr<const TlsConfig> cfg;
+  Transport* transport = nullptr;
+  SessionPtr session;
+  std::string refusal;       // set when our policy refused the peer
+  int io_errno = 0;          // transport failure (not EAGAIN), 0 if none
+  const char* io_op = "";    // "receive" / "send"
+  int first_byte = -1;       // first byte received from the peer
+  bool not_tls = false;      // server: the peer's first byte cannot start TLS
+  bool eof = false;          // transport recv returned 0
+  bool done = false;         // handshake completed and verified
+  bool failed = false;
+  bool clean_close = false;
+
+  int verify() noexcept;
+  std::string refuse_chain(unsigned status, const gnutls_datum_t* certs, unsigned n) const;
+  std::string label() const {
+    return peer::peer_label(owner->peer_.ip, owner->peer_.port, owner->peer_subject_);
+  }
+};
+
+namespace {
+
+using Impl = TlsSession::Impl;
+
+void set_transport_errno(Impl* im, int e) { gnutls_transport_set_errno(im->session.get(), e); }
+
+ssize_t pull_cb(gnutls_transport_ptr_t ptr, void* data, size_t len) {
+  auto* im = static_cast<Impl*>(ptr);
+  ssize_t n;
+  try {
+    n = im->transport->recv(data, len);
+  } catch (...) {
+    n = -1;
+    errno = EIO;
+  }
+  if (n < 0) {
+    int e = errno;
+    if (e != EAGAIN && e != EWOULDBLOCK && e != EINTR) {
+      im->io_errno = e;
+      im->io_op = "receive";
+    }
+    set_transport_errno(im, e == EWOULDBLOCK ? EAGAIN : e);
+    return -1;
+  }
+  if (n == 0) {
+    im->eof = true;
+    return 0;
+  }
+  if (im->first_byte < 0) {
+    im->first_byte = static_cast<unsigned char>(static_cast<const char*>(data)[0]);
+    // A TLS client starts with a handshake record (22) or an SSLv2-style
+    // hello (high bit set). Anything else is not TLS: fail now instead of
+    // waiting for a record length made of text.
+    if (im->cfg->role() == SYSLOGTLS_ROLE_SERVER && im->first_byte != 22 && im->first_byte < 0x80) {
+      im->not_tls = true;
+      set_transport_errno(im, EPROTO);
+      return -1;
+    }
+  }
+  return n;
+}
+
+ssize_t vec_push_cb(gnutls_transport_ptr_t ptr, const giovec_t* iov, int iovcnt) {
+  auto* im = static_cast<Impl*>(ptr);
+  ssize_t n;
+  try {
+    n = im->transport->sendv(iov, iovcnt);
+  } catch (...) {
+    n = -1;
+    errno = EIO;
+  }
+  if (n < 0) {
+    int e = errno;
+    if (e != EAGAIN && e != EWOULDBLOCK && e != EINTR) {
+      im->io_errno = e;
+      im->io_op = "send";
+    }
+    set_transport_errno(im, e == EWOULDBLOCK ? EAGAIN : e);
+  }
+  return n;
+}
+
+// Only used by GnuTLS when a GnuTLS-side timeout is set (never here):
+// "maybe readable", and pull then says EAGAIN.
+int pull_timeout_cb(gnutls_transport_ptr_t, unsigned) { return 1; }
+
+int verify_cb(gnutls_session_t s) {
+  auto* im = static_cast<Impl*>(gnutls_session_get_ptr(s));
+  return im->verify();
+}
+
+std::string utc_date(time_t t) {
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+X509CrtPtr import_der(const gnutls_datum_t& der) {
+  gnutls_x509_crt_t raw = nullptr;
+  if (gnutls_x509_crt_init(&raw) < 0) return nullptr;
+  X509CrtPtr crt(raw);
+  if (gnutls_x509_crt_import(crt.get(), &der, GNUTLS_X509_FMT_DER) < 0) return nullptr;
+  return crt;
+}
+
+std::string subject_of(gnutls_x509_crt_t crt) {
+  OwnedDatum dn;
+  if (gnutls_x509_crt_get_dn3(crt, &dn.d, 0) < 0 || dn.d.data == nullptr) return "";
+  return std::string(reinterpret_cast<const char*>(dn.d.data), dn.d.size);
+}
+
+peer::CertNames names_of(gnutls_x509_crt_t crt) {
+  peer::CertNames names;
+  for (unsigned i = 0;; ++i) {
+    char buf[512];
+    size_t size = sizeof buf;
+    int type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &size, nullptr);
+    if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) break;
+    if (type == GNUTLS_E_SHORT_MEMORY_BUFFER) continue;  // absurdly long name: skip it
+    if (type < 0) break;
+    if (type == GNUTLS_SAN_DNSNAME)
+      names.dns.emplace_back(buf, size);
+    else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16))
+      names.ips.emplace_back(reinterpret_cast<uint8_t*>(buf), reinterpret_cast<uint8_t*>(buf) + size);
+  }
+  for (unsigned i = 0;; ++i) {
+    char buf[512];
+    size_t size = sizeof buf;
+    int rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, i, 0, buf, &size);
+    if (rc < 0) break;
+    names.cns.emplace_back(buf, size);
+  }
+  return names;
+}
+
+bool fingerprint_of(const gnutls_datum_t& der, peer::FpAlg alg, peer::Fingerprint* out) {
+  unsigned char buf[64];
+  size_t size = sizeof buf;
+  gnutls_digest_algorithm_t dig = alg == peer::FpAlg::sha256 ? GNUTLS_DIG_SHA256 : GNUTLS_DIG_SHA1;
+  if (gnutls_fingerprint(dig, &der, buf, &size) < 0) return false;
+  out->alg = alg;
+  out->digest.assign(buf, buf + size);
+  return true;
+}
+
+}  // namespace
+
+std::string Impl::refuse_chain(unsigned status, const gnutls_datum_t* certs, unsigned n) const {
+  const std::string ca = "tls.caFile '" + cfg->ca_file() + "'";
+  if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
+    return "certificate not trusted: issuer not found among " + ca;
+  if (status & GNUTLS_CERT_REVOKED) return "certificate revoked";
+  if (status & GNUTLS_CERT_SIGNER_NOT_CA) return "certificate not trusted: its issuer is not a CA";
+  if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
+    return "certificate not trusted: signed with an insecure algorithm";
+  if (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED)) {
+    const time_t now = time(nullptr);
+    for (unsigned i = 0; i < n; ++i) {
+      X509CrtPtr crt = import_der(certs[i]);
+      if (!crt) continue;
+      const std::string who = i == 0 ? "certificate" : "issuer certificate '" + subject_of(crt.get()) + "'";
+      time_t exp = gnutls_x509_crt_get_expiration_time(crt.get());
+      time_t act = gnutls_x509_crt_get_activation_time(crt.get());
+      if (exp != static_cast<time_t>(-1) && exp < now) return who + " expired on " + utc_date(exp);
+      if (act != static_cast<time_t>(-1) && act > now) return who + " not valid before " + utc_date(act);
+    }
+    return (status & GNUTLS_CERT_EXPIRED) ? "a certificate of the chain in " + ca + " expired"
+                                          : "a certificate of the chain is not yet valid";
+  }
+  if (status & GNUTLS_CERT_SIGNATURE_FAILURE) return "certificate not trusted: bad signature";
+  OwnedDatum text;
+  if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &text.d, 0) >= 0 &&
+      text.d.data != nullptr)
+    return "certificate not trusted: " + std::string(reinterpret_cast<const char*>(text.d.data), text.d.size);
+  return "certificate not trusted";
+}
+
+int Impl::verify() noexcept {
+  try {
+    gnutls_session_t s = session.get();
+    unsigned n = 0;
+    const gnutls_datum_t* certs = gnutls_certificate_get_peers(s, &n);
+    X509CrtPtr leaf;
+    if (certs != nullptr && n > 0) leaf = import_der(certs[0]);
+    if (leaf) owner->peer_subject_ = subject_of(leaf.get());
+    const int mode = cfg->auth_mode();
+    if (mode == SYSLOGTLS_AUTH_ANON) return 0;
+    const std::string refused = label() + " refused: ";
+    if (!leaf) {
+      refusal = refused + (n == 0 ? "no certificate presented" : "certificate cannot be parsed");
+      return -1;
+    }
+    if (mode == SYSLOGTLS_AUTH_X509_FINGERPRINT) {
+      const auto& pins = cfg->permitted_fingerprints();
+      peer::Fingerprint have256, have1;
+      bool any_sha1 = false, any_sha256 = false;
+      fingerprint_of(certs[0], peer::FpAlg::sha256, &have256);
+      fingerprint_of(certs[0], peer::FpAlg::sha1, &have1);
+      for (const auto& pin : pins) {
+        (pin.alg == peer::FpAlg::sha1 ? any_sha1 : any_sha256) = true;
+        if (pin == (pin.alg == peer::FpAlg::sha1 ? have1 : have256)) return 0;
+      }
+      refusal = refused + "fingerprint " +
+                peer::format_fingerprint(any_sha1 && !any_sha256 ? have1 : have256) +
+                " not among the permitted peers (tls.permittedPeer)";
+      return -1;
+    }
+    unsigned status = 0;
+    int rc = gnutls_certificate_verify_peers2(s, &status);
+    if (rc < 0) {
+      refusal = refused + "certificate cannot be verified: " + gnutls_strerror(rc);
+      return -1;
+    }
+    if (status != 0) {
+      refusal = refused + refuse_chain(status, certs, n);
+      return -1;
+    }
+    if (mode == SYSLOGTLS_AUTH_X509_NAME) {
+      std::vector<std::string> permitted = cfg->permitted_names();
+      if (permitted.empty() && !owner->peer_.server_name.empty()) permitted.push_back(owner->peer_.server_name);
+      if (permitted.empty()) {
+        refusal = refused + "no name to check: set tls.permittedPeer or the server name";
+        return -1;
+      }
+      peer::CertNames names = names_of(leaf.get());
+      if (!peer::names_match(names, permitted)) {
+        refusal = refused + "name mismatch: certificate names " + peer::describe_names(names) +
+                  " match none of the permitted peers " + peer::describe_list(permitted);
+        return -1;
+      }
+    }
+    return 0;
+  } catch (...) {
+    refusal = label() + " refused: internal error during verification";
+    return -1;
+  }
+}
+
+TlsSession::TlsSession(std::shared_ptr<const TlsConfig> cfg, Transport& transport, PeerInfo peer)
+    : impl_(new Impl), peer_(std::move(peer)) {
+  if (!cfg || !cfg->loaded()) throw Error(SYSLOGTLS_E_STATE, "the TLS configuration is not loaded");
+  Impl& m = *impl_;
+  m.owner = this;
+  m.cfg = std::move(cfg);
+  m.transport = &transport;
+  const bool server = m.cfg->role() == SYSLOGTLS_ROLE_SERVER;
+  gnutls_session_t raw = nullptr;
+  unsigned flags = (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS;
+  int rc = gnutls_init(&raw, flags);
+  if (rc < 0) throw Error(rc == GNUTLS_E_MEMORY_ERROR ? SYSLOGTLS_E_NOMEM : SYSLOGTLS_E_INTERNAL,
+                          std::string("gnutls_init: ") + gnutls_strerror(rc));
+  m.session.reset(raw);
+  gnutls_session_t s = raw;
+  rc = gnutls_priority_set(s, static_cast<gnutls_priority_t>(m.cfg->gnutls_priority()));
+  if (rc >= 0)
+    rc = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE,
+                                static_cast<gnutls_certificate_credentials_t>(m.cfg->gnutls_credentials()));
+  if (rc >= 0 && !server && !peer_.server_name.empty() && !peer::is_ip_literal(peer_.server_name)) {
+    std::string sni = peer_.server_name;
+    if (sni.back() == '.') sni.pop_back();
+    rc = gnutls_server_name_set(s, GNUTLS_NAME_DNS, sni.data(), sni.size());
+  }
+  if (rc < 0) throw Error(SYSLOGTLS_E_INTERNAL, std::string("TLS session setup: ") + gnutls_strerror(rc));
+  if (server)
+    gnutls_certificate_server_set_request(
+        s, m.cfg->auth_mode() == SYSLOGTLS_AUTH_ANON ? GNUTLS_CERT_IGNORE : GNUTLS_CERT_REQUIRE);
+  gnutls_handshake_set_timeout(s, 0);  // the caller enforces handshake_timeout_ms()
+  gnutls_session_set_ptr(s, &m);
+  gnutls_session_set_verify_function(s, verify_cb);
+  gnutls_transport_set_ptr(s, &m);
+  gnutls_transport_set_pull_function(s, pull_cb);
+  gnutls_transport_set_vec_push_function(s, vec_push_cb);
+  gnutls_transport_set_pull_timeout_function(s, pull_timeout_cb);
+}
+
+TlsSession::~TlsSession() = default;
+
+Io TlsSession::fail(int code, std::string text) {
+  impl_->failed = true;
+  error_code_ = code;
+  error_text_ = std::move(text);
+  return Io::failed;
+}
+
+static Io direction(gnutls_session_t s) {
+  return gnutls_record_get_direction(s) == 1 ? Io::want_write : Io::want_read;
+}
+
+static bool is_again(int rc) { return rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED; }
+
+Io TlsSession::fail_handshake(int rc) {
+  Impl& m = *impl_;
+  gnutls_session_t s = m.session.get();
+  const bool server = m.cfg->role() == SYSLOGTLS_ROLE_SERVER;
+  const std::string who = m.label();
+  if (!m.refusal.empty()) return fail(SYSLOGTLS_E_PEER_REJECTED, m.refusal);
+  if (m.not_tls)
+    return fail(SYSLOGTLS_E_TLS, who + ": not a TLS handshake (plaintext sent to a TLS port?)");
+  if (server && (rc == GNUTLS_E_NO_CERTIFICATE_FOUND || rc == GNUTLS_E_CERTIFICATE_REQUIRED)) {
+    const char* mode = TlsConfig::auth_mode_name(m.cfg->auth_mode());
+    return fail(SYSLOGTLS_E_PEER_REJECTED,
+                who + " refused: no client certificate presented (tls.authMode \"" + mode +
+                    "\" requires one; set tls.authMode=\"anon\" to accept clients without certificates)");
+  }
+  if (m.io_errno != 0)
+    return fail(SYSLOGTLS_E_IO, who + ": " + m.io_op + " failed during the TLS handshake: " +
+                                    std::strerror(m.io_errno));
+  if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+    gnutls_alert_description_t alert = gnutls_alert_get(s);
+    const char* name = gnutls_alert_get_name(alert);
+    std::string text = who + " rejected us: TLS alert '" + (name ? name : "unknown") + "'";
+    if (alert == GNUTLS_A_PROTOCOL_VERSION)
+      text += " (TLS protocol version mismatch: no TLS version in common)";
+    else if (alert == GNUTLS_A_CERTIFICATE_REQUIRED)
+      text += " (the peer requires a client certificate: set tls.certFile and tls.keyFile)";
+    else if (alert == GNUTLS_A_BAD_CERTIFICATE || alert == GNUTLS_A_UNKNOWN_CA ||
+             alert == GNUTLS_A_CERTIFICATE_UNKNOWN || alert == GNUTLS_A_UNSUPPORTED_CERTIFICATE)
+      text += " (the peer does not accept our certificate)";
+    else if (alert == GNUTLS_A_HANDSHAKE_FAILURE || alert == GNUTLS_A_INSUFFICIENT_SECURITY)
+      text += " (no common TLS parameters, or the peer refused our certificate)";
+    return fail(SYSLOGTLS_E_REJECTED_BY_PEER, text);
+  }
+  if (m.first_byte >= 0 && m.first_byte != 22 && m.first_byte != 21)
+    return fail(SYSLOGTLS_E_TLS, who + ": the peer's reply is not TLS (a plaintext port?)");
+  if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET)
+    return fail(SYSLOGTLS_E_TLS, who + ": TLS protocol version mismatch: the peer offers no TLS version "
+                                       "allowed by tls.priorityString (default: TLS1.2 and TLS1.3)");
+  if (rc == GNUTLS_E_NO_CIPHER_SUITES || rc == GNUTLS_E_UNKNOWN_CIPHER_SUITE ||
+      rc == GNUTLS_E_INSUFFICIENT_CREDENTIALS || rc == GNUTLS_E_NO_COMMON_KEY_SHARE ||
+      rc == GNUTLS_E_UNWANTED_ALGORITHM)
+    return fail(SYSLOGTLS_E_TLS, who + ": no common TLS parameters (cipher suite, group or signature "
+                                       "algorithm; see tls.priorityString): " + gnutls_strerror(rc));
+  if (rc == GNUTLS_E_PREMATURE_TERMINATION || m.eof)
+    return fail(SYSLOGTLS_E_IO, who + ": connection closed by the peer during the TLS handshake");
+  return fail(SYSLOGTLS_E_TLS, who + ": TLS handshake failed: " + gnutls_strerror(rc));
+}
+
+Io TlsSession::handshake() {
+  Impl& m = *impl_;
+  if (m.done) return Io::done;
+  if (m.failed) return Io::failed;
+  gnutls_session_t s = m.session.get();
+  for (int round = 0; round < 16; ++round) {
+    int rc = gnutls_handshake(s);
+    if (rc == GNUTLS_E_SUCCESS) {
+      m.done = true;
+      if (peer_subject_.empty()) {
+        unsigned n = 0;
+        const gnutls_datum_t* certs = gnutls_certificate_get_peers(s, &n);
+        if (certs != nullptr && n > 0) {
+          X509CrtPtr leaf = import_der(certs[0]);
+          if (leaf) peer_subject_ = subject_of(leaf.get());
+        }
+      }
+      return Io::done;
+    }
+    if (is_again(rc) && m.io_errno == 0 && !m.not_tls) return direction(s);
+    if (gnutls_error_is_fatal(rc) == 0 && !is_again(rc)) continue;  // e.g. a warning alert
+    return fail_handshake(rc);
+  }
+  return fail(SYSLOGTLS_E_TLS, m.label() + ": TLS handshake failed: too many warning alerts");
+}
+
+bool TlsSession::handshake_done() const { return impl_->done; }
+
+Io TlsSession::fail_record(int rc, const char* what) {
+  Impl& m = *impl_;
+  const std::string who = m.label();
+  if (m.io_errno != 0)
+    return fail(SYSLOGTLS_E_IO, who + ": " + m.io_op + " failed: " + std::strerror(m.io_errno));
+  if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+    const char* name = gnutls_alert_get_name(gnutls_alert_get(m.session.get()));
+    return fail(SYSLOGTLS_E_REJECTED_BY_PEER,
+                who + " rejected us: TLS alert '" + (name ? name : "unknown") + "'");
+  }
+  return fail(SYSLOGTLS_E_TLS, who + ": TLS error while " + what + ": " + gnutls_strerror(rc));
+}
+
+Io TlsSession::read(void* buf, size_t cap, size_t* got) {
+  Impl& m = *impl_;
+  *got = 0;
+  if (m.failed) return Io::failed;
+  if (!m.done) return fail(SYSLOGTLS_E_STATE, m.label() + ": read before the TLS handshake completed");
+  gnutls_session_t s = m.session.get();
+  for (int round = 0; round < 16; ++round) {
+    ssize_t rc = gnutls_record_recv(s, buf, cap);
+    if (rc > 0) {
+      *got = static_cast<size_t>(rc);
+      return Io::done;
+    }
+    if (rc == 0) {
+      m.clean_close = true;
+      return Io::closed;
+    }
+    int err = static_cast<int>(rc);
+    if (is_again(err) && m.io_errno == 0) return direction(s);
+    if (err == GNUTLS_E_PREMATURE_TERMINATION || (m.eof && m.io_errno == 0)) return Io::closed;
+    if (err == GNUTLS_E_REHANDSHAKE || err == GNUTLS_E_WARNING_ALERT_RECEIVED ||
+        (gnutls_error_is_fatal(err) == 0 && !is_again(err)))
+      continue;  // renegotiation is not supported: ignore the request
+    return fail_record(err, "reading");
+  }
+  return Io::want_read;
+}
+
+bool TlsSession::closed_cleanly() const { return impl_->clean_close; }
+
+size_t TlsSession::pending() const { return gnutls_record_check_pending(impl_->session.get()); }
+
+Io TlsSession::write(const void* buf, size_t len, size_t* written) {
+  Impl& m = *impl_;
+  *written = 0;
+  if (m.failed) return Io::failed;
+  if (!m.done) return fail(SYSLOGTLS_E_STATE, m.label() + ": write before the TLS handshake completed");
+  ssize_t rc = gnutls_record_send(m.session.get(), buf, len);
+  if (rc >= 0) {
+    *written = static_cast<size_t>(rc);
+    return Io::done;
+  }
+  if (is_again(static_cast<int>(rc)) && m.io_errno == 0) return direction(m.session.get());
+  return fail_record(static_cast<int>(rc), "writing");
+}
+
+void TlsSession::cork() { gnutls_record_cork(impl_->session.get()); }
+
+Io TlsSession::uncork() {
+  Impl& m = *impl_;
+  if (m.failed) return Io::failed;
+  int rc = gnutls_record_uncork(m.session.get(), 0);
+  if (rc >= 0) return Io::done;
+  if (is_again(rc) && m.io_errno == 0) return direction(m.session.get());
+  return fail_record(rc, "writing");
+}
+
+Io TlsSession::bye() {
+  Impl& m = *impl_;
+  if (m.failed) return Io::failed;
+  int rc = gnutls_bye(m.session.get(), GNUTLS_SHUT_WR);
+  if (rc == GNUTLS_E_SUCCESS) return Io::done;
+  if (is_again(rc) && m.io_errno == 0) return direction(m.session.get());
+  return fail_record(rc, "closing");
+}
+
+bool TlsSession::wants_write() const { return gnutls_record_get_direction(impl_->session.get()) == 1; }
+
+std::string TlsSession::tls_version() const {
+  if (!impl_->done) return "";
+  const char* name = gnutls_protocol_get_name(gnutls_protocol_get_version(impl_->session.get()));
+  return name ? name : "";
+}
+
+std::string TlsSession::cipher() const {
+  if (!impl_->done) return "";
+  gnutls_session_t s = impl_->session.get();
+  const char* name = gnutls_ciphersuite_get(s);
+  if (name == nullptr) name = gnutls_cipher_get_name(gnutls_cipher_get(s));
+  return name ? name : "";
+}
+
+}  // namespace syslogtls

@@ -1,0 +1,1 @@
+// tls_config_test.cpp - placeholder
