@@ -507,6 +507,7 @@ imtls_conf() {
     if [ "${TB_RECEIVER:-imtls}" = imtcp ]; then
         _params=""
         _auth=""
+        _plain=0
         for _a in $_extra "$@"; do
             case $_a in
                 tls.caFile=*|tls.cafile=*) _params="$_params streamDriver.CAFile=${_a#*=}" ;;
@@ -516,14 +517,20 @@ imtls_conf() {
                 tls.permittedPeer=*|tls.permittedpeer=*)
                     _params="$_params permittedPeer=${_a#*=}"
                     [ -n "$_auth" ] || _auth='"x509/name"' ;;
+                tls=*\"off\"|tls=off) _plain=1 ;;
                 port=*|listenPortFileName=*|address=*|name=*|ruleset=*|maxSessions=*)
                     _params="$_params $_a" ;;
                 *) echo "TB_RECEIVER=imtcp: dropping '$_a'" >&2 ;;
             esac
         done
         [ -n "$_auth" ] || _auth='"x509/certvalid"'
-        echo "module(load=\"imtcp\" streamDriver.name=\"gtls\" streamDriver.mode=\"1\")"
-        echo "input(type=\"imtcp\" name=\"$_rn\" streamDriver.authMode=$_auth $_params)"
+        if [ "$_plain" = 1 ]; then
+            echo "module(load=\"imtcp\")"
+            echo "input(type=\"imtcp\" name=\"$_rn\" $(echo "$_params" | sed 's/streamDriver[.][A-Za-z]*="[^"]*"//g'))"
+        else
+            echo "module(load=\"imtcp\" streamDriver.name=\"gtls\" streamDriver.mode=\"1\")"
+            echo "input(type=\"imtcp\" name=\"$_rn\" streamDriver.authMode=$_auth $_params)"
+        fi
     else
         _mod=$(imtls_module) || exit $?
         echo "module(load=\"$_mod\")"
@@ -578,4 +585,79 @@ omfwd_gtls_action() {
            streamDriverPermittedPeers=\"localhost\" streamDriver.CAFile=\"$CERTS/ca.pem\"
            streamDriver.CertFile=\"$CERTS/client-cert.pem\"
            streamDriver.KeyFile=\"$CERTS/client-key.pem\" $*)"
+}
+
+#   imtls_only                     true unless TB_RECEIVER=imtcp (guards assertions
+#                                  on imtls's own log text and counters)
+imtls_only() {
+    [ "${TB_RECEIVER:-imtls}" = imtls ]
+}
+
+# ---- stunnel ------------------------------------------------------------------------------
+#   start_stunnel NAME SERVICE_BODY
+#                                  run stunnel4 in the foreground with one service
+#                                  "[svc]" whose options are SERVICE_BODY; the text
+#                                  @PORT@ in it is replaced by a free loopback port
+#                                  (stunnel cannot report a port 0 bind; the verb
+#                                  picks an unused port and retries on a lost race).
+#                                  Sets $STUNNEL_PORT; log in $T/NAME.stderr.
+start_stunnel() {
+    if command -v stunnel4 >/dev/null 2>&1; then _st=stunnel4; else need_tool stunnel; _st=stunnel; fi
+    need_tool ss
+    _name=$1
+    for _try in 1 2 3 4 5 6 7 8; do
+        _port=$(awk -v s="$$$_try" 'BEGIN { srand(s + systime()); printf "%d\n", 20000 + int(rand() * 30000) }')
+        ss -Htan "sport = :$_port" 2>/dev/null | grep -q . && continue
+        {
+            echo "foreground = yes"
+            echo "pid ="
+            echo "debug = info"
+            echo "[svc]"
+            echo "$2" | sed "s/@PORT@/$_port/g"
+        } > "$T/$_name.conf"
+        start_bg "$_name" "$_st" "$T/$_name.conf"
+        _n=$(_tb_timeout 10)
+        while :; do
+            if ss -Hltn "sport = :$_port" 2>/dev/null | grep -q .; then
+                STUNNEL_PORT=$_port
+                return 0
+            fi
+            if ! ps -p "$(cat "$T/$_name.bgpid")" -o stat= 2>/dev/null | grep -qv Z; then
+                cat "$T/$_name.stderr" >> "$T/$_name.failed-starts.log"
+                break
+            fi
+            [ "$_n" -gt 0 ] || fail "stunnel $_name not listening on $_port after 10s"
+            sleep 0.1
+            _n=$((_n - 1))
+        done
+    done
+    fail "stunnel $_name could not be started (see $_name.failed-starts.log)"
+}
+
+# ---- refusals ------------------------------------------------------------------------------
+#   wait_for_refusal NAME REGEX [TIMEOUT]
+#                                  until $T/NAME.log has a line matching "refused",
+#                                  the peer "127.0.0.1:PORT" and REGEX (all -Ei)
+#   assert_serves_good_client NAME [CERTNAME]
+#                                  the daemon NAME (started with start_imtls, $PORT)
+#                                  still accepts a trusted certificate (default
+#                                  "client"): one message sent with gnutls-cli
+#                                  arrives in $T/NAME.out
+wait_for_refusal() {
+    _n=$(_tb_timeout "${3:-}")
+    while ! grep -Ei 'refused' "$T/$1.log" 2>/dev/null \
+            | grep -Ei '127\.0\.0\.1:[0-9]+' | grep -Eiq -- "$2"; do
+        [ "$_n" -gt 0 ] || fail "$1.log: no refusal matching /$2/ within ${3:-$TB_TIMEOUT}s"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+}
+
+assert_serves_good_client() {
+    _cert=${2:-client}
+    printf '<13>1 2026-01-01T00:00:00Z tbhost goodclient - - - still serving %s\n' \
+        "$_cert" > "$T/good.in"
+    send_gnutls_cli "$PORT" "$_cert" < "$T/good.in" \
+        || fail "trusted client $_cert refused (gnutls-cli $?)"
+    wait_for_grep "$T/$1.out" "still serving $_cert"
 }

@@ -1,0 +1,17 @@
+#!/bin/sh
+# tls.handshakeTimeout="1": a TCP client that connects and sends nothing is
+# disconnected after about a second and logged as "handshake not completed
+# within"; meanwhile and afterwards a TLS client is served.
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+need_tool gnutls-cli bash timeout
+
+start_imtls recv 'tls.handshakeTimeout="1"'
+plain_connect_hold "$PORT" 15
+wait_for_grep "$T/hold.stdout" '^connected$' 10
+assert_serves_good_client recv
+wait_bg hold 20
+assert_grep "$T/hold.stdout" '^closed by peer$'
+if imtls_only; then
+    wait_for_refusal recv 'handshake not completed within'
+fi
+stop_rsyslogd recv
