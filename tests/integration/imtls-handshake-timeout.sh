@@ -6,10 +6,10 @@
 need_tool gnutls-cli bash timeout
 
 start_imtls recv 'tls.handshakeTimeout="1"'
-plain_connect_hold "$PORT" 15
+plain_connect_hold "$PORT" 8
 wait_for_grep "$T/hold.stdout" '^connected$' 10
 assert_serves_good_client recv
-wait_bg hold 20
+wait_bg hold 15
 assert_grep "$T/hold.stdout" '^closed by peer$'
 if imtls_only; then
     wait_for_refusal recv 'handshake not completed within'
