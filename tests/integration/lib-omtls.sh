@@ -63,11 +63,11 @@ _omtls_kv() {
 
 _omtls_action_omfwd() {
     printf 'action(type="omfwd" protocol="tcp" streamDriver="gtls"'
-    _mode=1 _framing=octet-counted _auth=x509/name _peers= _target=
+    _mode=1 _framing=octet-counted _auth=x509/name _peers=
     for _kv in "$@"; do
         _k=${_kv%%=*} _v=${_kv#*=}
         case $_k in
-            target) _target=$_v; _omtls_kv target "$_v" ;;
+            target) _omtls_kv target "$_v" ;;
             port|template|name) _omtls_kv "$_k" "$_v" ;;
             framing) [ "$_v" = lf ] && _framing=traditional ;;
             tls) [ "$_v" = off ] && _mode=0 ;;
@@ -83,7 +83,8 @@ _omtls_action_omfwd() {
     done
     if [ $_mode = 1 ]; then
         _omtls_kv streamDriverAuthMode "$_auth"
-        [ "$_auth" = anon ] || _omtls_kv streamDriverPermittedPeers "${_peers:-$_target}"
+        # gtls matches no IP SAN: the test server cert is named localhost
+        [ "$_auth" = anon ] || _omtls_kv streamDriverPermittedPeers "${_peers:-localhost}"
     fi
     printf ' streamDriverMode="%s" tcp_framing="%s")\n' "$_mode" "$_framing"
 }
@@ -117,6 +118,8 @@ omtls_sender_conf() {
     {
         conf_head "$1"
         conf_stats "$1"
+        # one main-queue worker: a second one would interleave batches
+        echo 'main_queue(queue.workerThreads="1")'
         echo "$_load"
         echo 'module(load="imfile")'
         echo "input(type=\"imfile\" file=\"$T/input.txt\" tag=\"omtlstest:\" ruleset=\"load\")"
@@ -231,4 +234,43 @@ omtls_seq_check() {
           want++ }
         END { if (!bad && want != last + 1) printf "last msgnum %d, expected %d", want - 1, last }')
     [ -z "$_r" ] || fail "$1: $_r"
+}
+
+# omtls_start_stunnel NAME CONNECT_PORT [OPTION_LINE...]: a stunnel TLS
+# server on 127.0.0.1 (server certificate, client certificates from the test
+# CA required) forwarding plain TCP to 127.0.0.1:CONNECT_PORT. stunnel cannot
+# bind port 0 and report it, so a free port is picked and the start retried
+# on a bind race. Sets STUNNEL_PORT; log in $T/NAME.stunnel.log.
+omtls_start_stunnel() {
+    _sn=$1 _conn=$2; shift 2
+    _st=$(command -v stunnel4 || command -v stunnel) || skip "tool 'stunnel4' not found"
+    for _try in 1 2 3 4 5; do
+        STUNNEL_PORT=$(omtls_free_port)
+        {
+            echo "foreground = yes"
+            echo "pid ="
+            echo "output = $T/$_sn.stunnel.log"
+            echo "debug = 6"
+            echo "[syslog-tls]"
+            echo "accept = 127.0.0.1:$STUNNEL_PORT"
+            echo "connect = 127.0.0.1:$_conn"
+            echo "cert = $CERTS/server-cert.pem"
+            echo "key = $CERTS/server-key.pem"
+            echo "CAfile = $CERTS/ca.pem"
+            echo "verifyChain = yes"
+            echo "requireCert = yes"
+            for _o in "$@"; do echo "$_o"; done
+        } > "$T/$_sn.stunnel.conf"
+        rm -f "$T/$_sn.stunnel.log"
+        start_bg "$_sn" "$_st" "$T/$_sn.stunnel.conf"
+        _n=$(_tb_timeout 10)
+        while [ "$_n" -gt 0 ]; do
+            ss -Htln "src 127.0.0.1 and sport = :$STUNNEL_PORT" | grep -q . && return 0
+            ps -p "$(cat "$T/$_sn.bgpid")" -o stat= 2>/dev/null | grep -qv Z || break
+            sleep 0.1
+            _n=$((_n - 1))
+        done
+        stop_bg "$_sn"
+    done
+    fail "stunnel did not start (see $T/$_sn.stunnel.log)"
 }
