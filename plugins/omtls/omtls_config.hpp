@@ -1,0 +1,99 @@
+// omtls_config.hpp - omtls action settings: raw parameter values, validation, and the immutable per-action config.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "syslogtls.h"
+
+namespace omtls {
+
+// tls.* values that module(load="omtls" ...) may set as defaults for every
+// action; an action's own value wins. Unset = std::nullopt.
+struct TlsDefaults {
+  std::optional<std::string> caFile, certFile, keyFile, authMode, priorityString;
+  std::optional<std::vector<std::string>> permittedPeers;
+  std::optional<unsigned> handshakeTimeout;  // seconds
+};
+
+// Raw action() parameter values as read from the config (unset fields keep
+// the contract defaults; the tls.* optionals fall back to TlsDefaults).
+struct ActionSettings {
+  std::vector<std::string> targets;  // failover order; required
+  unsigned failbackInterval = 60;    // seconds; 0 = never fail back
+  long long port = 6514;
+  std::string templateName = "RSYSLOG_SyslogProtocol23Format";
+  std::string framing = "octet-counted";
+  bool tls = true;
+  TlsDefaults tlsSettings;           // tls.caFile ... tls.handshakeTimeout
+  std::optional<std::string> serverName;  // tls.serverName; default = each target
+  unsigned connectTimeout = 10;      // seconds
+  unsigned rebindInterval = 0;       // messages; 0 = off
+  bool keepAlive = false;
+  std::string actionName;            // for the statistics name; "" = first target
+};
+
+struct TlsConfigDeleter {
+  void operator()(syslogtls_tls_config* c) const { syslogtls_tls_config_free(c); }
+};
+using TlsConfigPtr = std::unique_ptr<syslogtls_tls_config, TlsConfigDeleter>;
+
+// One failover target with the TLS policy used toward it.
+struct Target {
+  std::string host;        // as configured (name or IP literal)
+  std::string serverName;  // SNI / name matched; an IP literal means no SNI
+  TlsConfigPtr tls;        // null when tls="off"
+};
+
+// Validated, loaded settings of one action. Immutable after build(); shared
+// read-only by all workers of the action.
+class ActionConfig final {
+ public:
+  // Validates s (module defaults applied), reads the TLS files and builds
+  // one TLS config per target. On failure returns null and sets err to a
+  // text naming the parameter and the reason. warnings receives texts to
+  // log at startup (e.g. tls.authMode="anon").
+  static std::unique_ptr<ActionConfig> build(const ActionSettings& s, const TlsDefaults& moduleDefaults,
+                                             std::string& err, std::vector<std::string>& warnings);
+
+  ActionConfig(const ActionConfig&) = delete;
+  ActionConfig& operator=(const ActionConfig&) = delete;
+
+  const std::vector<Target>& targets() const { return targets_; }
+  unsigned port() const { return port_; }
+  int framing() const { return framing_; }
+  bool tls() const { return tls_; }
+  unsigned connectTimeoutMs() const { return connectTimeoutMs_; }
+  unsigned failbackIntervalMs() const { return failbackIntervalMs_; }
+  unsigned rebindInterval() const { return rebindInterval_; }
+  bool keepAlive() const { return keepAlive_; }
+  const std::string& templateName() const { return templateName_; }
+  // "omtls(<action name or first target>)"
+  const std::string& statsName() const { return statsName_; }
+  // "target 'a' (failover: 'b', 'c')", for logs.
+  std::string describe() const;
+
+ private:
+  ActionConfig() = default;
+  std::vector<Target> targets_;
+  unsigned port_ = 6514;
+  int framing_ = SYSLOGTLS_FRAMING_OCTET_COUNTED;
+  bool tls_ = true;
+  unsigned connectTimeoutMs_ = 10000;
+  unsigned failbackIntervalMs_ = 60000;
+  unsigned rebindInterval_ = 0;
+  bool keepAlive_ = false;
+  std::string templateName_;
+  std::string statsName_;
+};
+
+// True for "localhost", "*.localhost", "ip6-localhost", 127.0.0.0/8, ::1
+// and ::ffff:127.x.y.z (tls="off" is allowed only toward these).
+bool isLoopbackTarget(const std::string& host);
+// True if host is an IPv4 or IPv6 literal.
+bool isIpLiteral(const std::string& host);
+
+}  // namespace omtls

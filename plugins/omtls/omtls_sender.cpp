@@ -1,0 +1,197 @@
+// omtls_sender.cpp - one worker's TLS connection: connect through the failover list, write batches, recover.
+#include "omtls_sender.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace omtls {
+
+namespace {
+
+std::string errText(int rc) {
+  const char* m = syslogtls_errmsg();
+  if (m != nullptr && *m != '\0') return m;
+  return syslogtls_strerror(rc);
+}
+
+bool isHandshakeFailure(int rc, const std::string& text) {
+  switch (rc) {
+    case SYSLOGTLS_E_PEER_REJECTED:
+    case SYSLOGTLS_E_REJECTED_BY_PEER:
+    case SYSLOGTLS_E_TLS:
+      return true;
+    case SYSLOGTLS_E_TIMEOUT:
+      return text.find("handshake") != std::string::npos;
+    default:
+      return false;
+  }
+}
+
+std::string orEmpty(const char* s) { return s != nullptr ? s : ""; }
+
+}  // namespace
+
+Sender::Sender(const ActionConfig& cfg, ActionShared& shared, Now now)
+    : cfg_(cfg),
+      sh_(shared),
+      now_(std::move(now)),
+      fo_(cfg.targets().size(), Millis(cfg.failbackIntervalMs())),
+      batch_(cfg.framing()) {}
+
+Sender::~Sender() { close(); }
+
+bool Sender::aborted() const {
+  const volatile int* f = sh_.abortFlag();
+  return f != nullptr && *f != 0;
+}
+
+std::string Sender::where() const {
+  const std::string& host = cfg_.targets()[fo_.current()].host;
+  if (!client_) return "target '" + host + "'";
+  return "target '" + host + "' (" + orEmpty(syslogtls_client_peer_ip(client_.get())) + ":" +
+         std::to_string(syslogtls_client_peer_port(client_.get())) + ")";
+}
+
+ClientPtr Sender::connect(std::size_t idx, unsigned timeoutMs) {
+  const Target& t = cfg_.targets()[idx];
+  syslogtls_client* raw = nullptr;
+  int rc = syslogtls_client_new(&raw, t.tls.get());
+  if (rc != SYSLOGTLS_OK) {
+    sh_.errorOnce(idx, "omtls: cannot create a client for target '" + t.host + "': " + errText(rc));
+    return nullptr;
+  }
+  ClientPtr cl(raw);
+  syslogtls_client_set_abort_flag(cl.get(), sh_.abortFlag());
+  if (cfg_.keepAlive()) syslogtls_client_set_keepalive(cl.get(), 1);
+  rc = syslogtls_client_connect(cl.get(), t.host.c_str(), cfg_.port(), t.serverName.c_str(), timeoutMs);
+  if (rc == SYSLOGTLS_OK) return cl;
+  const std::string text = errText(rc);
+  bump(isHandshakeFailure(rc, text) ? sh_.counters.handshakeFailed : sh_.counters.connectFailed);
+  if (rc != SYSLOGTLS_E_ABORTED)
+    sh_.errorOnce(idx, "omtls: cannot connect to target '" + t.host + "' port " + std::to_string(cfg_.port()) +
+                           ": " + text);
+  return nullptr;
+}
+
+void Sender::adopt(ClientPtr cl, std::size_t idx) {
+  client_ = std::move(cl);
+  sentOnConn_ = 0;
+  const bool changed = fo_.connectedTo(idx, now_());
+  sh_.clearError(idx);
+  bump(sh_.counters.connects);
+  syslogtls_client* c = client_.get();
+  std::string text = "omtls: connected to " + cfg_.targets()[idx].host + " (" +
+                     orEmpty(syslogtls_client_peer_ip(c)) + ":" + std::to_string(syslogtls_client_peer_port(c)) + ")";
+  if (cfg_.tls()) {
+    text += ", " + orEmpty(syslogtls_client_tls_version(c)) + ", " + orEmpty(syslogtls_client_cipher(c)) +
+            ", subject '" + orEmpty(syslogtls_client_peer_subject(c)) + "'";
+  } else {
+    text += ", plaintext (tls=\"off\")";
+  }
+  sh_.log(Severity::Info, text);
+  if (changed) {
+    if (idx == 0)
+      sh_.log(Severity::Info, "omtls: returned to primary target " + cfg_.targets()[0].host);
+    else
+      sh_.log(Severity::Warning, "omtls: switched to failover target " + cfg_.targets()[idx].host);
+  }
+}
+
+bool Sender::runPass() {
+  const TimePoint start = now_();
+  if (!fo_.mayAttempt(start) || aborted()) return false;
+  for (std::size_t i = 0; i < cfg_.targets().size(); ++i) {
+    if (aborted()) return false;
+    ClientPtr cl = connect(i, cfg_.connectTimeoutMs());
+    if (cl) {
+      adopt(std::move(cl), i);
+      return true;
+    }
+  }
+  fo_.passFailed(now_());
+  return false;
+}
+
+void Sender::failbackIfDue() {
+  const TimePoint now = now_();
+  if (!client_ || !fo_.failbackDue(now)) return;
+  const unsigned timeout = std::min(cfg_.connectTimeoutMs(), kProbeTimeoutMs);
+  for (std::size_t i = 0; i < fo_.current(); ++i) {
+    ClientPtr cl = connect(i, timeout);
+    if (cl) {
+      syslogtls_client_close(client_.get(), kCloseTimeoutMs);
+      client_.reset();
+      adopt(std::move(cl), i);
+      return;
+    }
+  }
+  fo_.failbackFailed(now_());
+}
+
+void Sender::lost(const std::string& reason) {
+  const std::size_t idx = fo_.current();
+  sh_.errorOnce(idx, "omtls: connection to " + where() + " lost: " + reason +
+                         "; the batch in flight stays queued and will be sent again");
+  client_.reset();
+  fo_.disconnected();
+}
+
+Sender::Result Sender::tryResume() {
+  if (client_) {
+    if (syslogtls_client_check(client_.get()) == SYSLOGTLS_OK) return Result::Ok;
+    lost("the server closed the connection");
+  }
+  return runPass() ? Result::Ok : Result::Suspended;
+}
+
+Sender::Result Sender::commit(const MsgView* msgs, std::size_t n) {
+  if (n == 0) return Result::Ok;
+  failbackIfDue();
+  if (client_) {
+    const int rc = syslogtls_client_check(client_.get());
+    if (rc != SYSLOGTLS_OK)
+      lost(rc == SYSLOGTLS_E_CLOSED ? std::string("the server closed the connection (close_notify or FIN)")
+                                    : errText(rc));
+  }
+  if (!client_ && !runPass()) {
+    bump(sh_.counters.suspended);
+    return Result::Suspended;
+  }
+
+  batch_.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (batch_.append(msgs[i].data, msgs[i].len) && sh_.firstLfReplacement())
+      sh_.log(Severity::Warning,
+              "omtls: a message to " + cfg_.targets()[fo_.current()].host +
+                  " contained LF; with framing=\"lf\" each LF inside a message is sent as a space "
+                  "(logged once; use framing=\"octet-counted\" to keep them)");
+  }
+  const int rc = syslogtls_client_send(client_.get(), batch_.data(), batch_.size(), kSendTimeoutMs);
+  if (rc != SYSLOGTLS_OK) {
+    lost(errText(rc));
+    batch_.trim();
+    bump(sh_.counters.suspended);
+    return Result::Suspended;
+  }
+  bump(sh_.counters.messagesSent, n);
+  bump(sh_.counters.bytesSent, batch_.size());
+  batch_.trim();
+  sentOnConn_ += n;
+  if (cfg_.rebindInterval() > 0 && sentOnConn_ >= cfg_.rebindInterval()) {
+    // rebindInterval: start a new connection (and a new pass from the
+    // primary) for the next batch.
+    syslogtls_client_close(client_.get(), kCloseTimeoutMs);
+    client_.reset();
+    fo_.disconnected();
+  }
+  return Result::Ok;
+}
+
+void Sender::close() {
+  if (!client_) return;
+  syslogtls_client_close(client_.get(), kCloseTimeoutMs);
+  client_.reset();
+  fo_.disconnected();
+}
+
+}  // namespace omtls

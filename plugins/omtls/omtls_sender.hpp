@@ -1,0 +1,80 @@
+// omtls_sender.hpp - Sender: one worker's TLS connection, failover, backoff and batch writes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "omtls_batch.hpp"
+#include "omtls_config.hpp"
+#include "omtls_failover.hpp"
+#include "omtls_shared.hpp"
+#include "syslogtls.h"
+
+namespace omtls {
+
+struct ClientDeleter {
+  void operator()(syslogtls_client* c) const { syslogtls_client_free(c); }
+};
+using ClientPtr = std::unique_ptr<syslogtls_client, ClientDeleter>;
+
+// One rendered message of a batch (valid during commit() only).
+struct MsgView {
+  const char* data;
+  std::size_t len;
+};
+
+// The live state of one action worker: at most one connection, to one of
+// the action's targets. Nothing is ever dropped here: every failure is
+// reported as Suspended so that rsyslog keeps the batch and retries it
+// (at-least-once; a batch cut by a failure may arrive twice).
+// Thread: one worker thread at a time; cfg and shared outlive the Sender.
+class Sender final {
+ public:
+  enum class Result { Ok, Suspended };
+  using Now = std::function<TimePoint()>;
+
+  // Bound of the close_notify exchange at rebind, failback and shutdown.
+  static constexpr unsigned kCloseTimeoutMs = 1000;
+  // Longest wait for socket progress while writing one batch.
+  static constexpr unsigned kSendTimeoutMs = 10000;
+  // Upper bound of the connect timeout of a failback probe.
+  static constexpr unsigned kProbeTimeoutMs = 2000;
+
+  Sender(const ActionConfig& cfg, ActionShared& shared, Now now = Clock::now);
+  ~Sender();  // sends close_notify (bounded by kCloseTimeoutMs)
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
+
+  // rsyslog's tryResume: Ok if connected (reconnecting if needed and the
+  // backoff window allows it), else Suspended.
+  Result tryResume();
+  // Writes the batch with one corked send; connects first if needed.
+  Result commit(const MsgView* msgs, std::size_t n);
+  // Sends close_notify and closes (bounded), e.g. at shutdown.
+  void close();
+
+  bool connected() const { return client_ != nullptr; }
+  std::size_t currentTarget() const { return fo_.current(); }
+
+ private:
+  ClientPtr connect(std::size_t idx, unsigned timeoutMs);
+  bool runPass();
+  void adopt(ClientPtr cl, std::size_t idx);
+  void failbackIfDue();
+  void lost(const std::string& reason);
+  bool aborted() const;
+  std::string where() const;  // "target 'x' (ip:port)"
+
+  const ActionConfig& cfg_;
+  ActionShared& sh_;
+  Now now_;
+  Failover fo_;
+  BatchBuffer batch_;
+  ClientPtr client_;         // connected client, or null
+  uint64_t sentOnConn_ = 0;  // messages written on client_ (rebindInterval)
+};
+
+}  // namespace omtls
