@@ -67,6 +67,7 @@
 #   seq_check FILE FIRST LAST      every msgnum FIRST..LAST exactly once, in order,
 #                                  nothing else carrying a msgnum
 #   msgnums FILE                   print the msgnum values found in FILE, one a line
+#                                  (decimal without leading zeros)
 #   stat_value STATSFILE NAME COUNTER
 #                                  print the last value of COUNTER of the impstats
 #                                  object NAME (empty if none yet)
@@ -387,7 +388,8 @@ gen_syslog() {
 }
 
 msgnums() {
-    grep -o 'msgnum:[0-9]*' "$1" 2>/dev/null | sed 's/msgnum://'
+    # decimal, no leading zeros (safe in $((...)))
+    grep -o 'msgnum:[0-9]*' "$1" 2>/dev/null | sed 's/msgnum://' | awk '{ print $1 + 0 }'
 }
 
 seq_check() {
@@ -476,7 +478,8 @@ cat >&3
 #                                  tls.caFile/certFile/keyFile default to
 #                                  $CERTS/ca.pem, server-cert.pem, server-key.pem
 #                                  unless a PARAM names them; a PARAM "port=..."
-#                                  replaces port 0 + port file.
+#                                  replaces port 0 + port file; a PARAM "-KEY"
+#                                  (e.g. -tls.keyFile, -port) drops that default.
 #                                  TB_RECEIVER=imtcp emits rsyslog's imtcp + gtls
 #                                  instead (parameters imtcp lacks are dropped), to
 #                                  compare behaviour with the reference.
@@ -488,7 +491,7 @@ _tb_has_param() {
     _k=$1
     shift
     for _a in "$@"; do
-        case $(echo "$_a" | tr 'A-Z' 'a-z') in "$_k"=*) return 0 ;; esac
+        case $(echo "$_a" | tr 'A-Z' 'a-z') in "$_k"=*|"-$_k") return 0 ;; esac
     done
     return 1
 }
@@ -535,7 +538,9 @@ imtls_conf() {
         _mod=$(imtls_module) || exit $?
         echo "module(load=\"$_mod\")"
         echo "input(type=\"imtls\" name=\"$_rn\"$_extra"
-        for _a in "$@"; do echo "      $_a"; done
+        for _a in "$@"; do
+            case $_a in -*) ;; *) echo "      $_a" ;; esac
+        done
         echo ")"
     fi
     echo "action(type=\"omfile\" file=\"$T/$_rn.out\" template=\"${OUT_TEMPLATE:-t_out}\")"
