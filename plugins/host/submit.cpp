@@ -40,7 +40,7 @@ RateLimiter::~RateLimiter() {
   if (rl_ != nullptr) ratelimitDestruct(rl_);
 }
 
-SubmitBatch::SubmitBatch(rs::ratelimit_t* rl) noexcept : rl_(rl), msgs_(), ms_() {
+SubmitBatch::SubmitBatch(rs::ratelimit_t* rl) noexcept : rl_(rl), ms_() {  // msgs_ filled as used
   ms_.maxElem = kMax;
   ms_.nElem = 0;
   ms_.ppMsgs = msgs_;

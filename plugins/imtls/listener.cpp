@@ -1,0 +1,269 @@
+// listener.cpp - one imtls input: TLS config, runtime server, frame submit.
+//
+// Concurrency & Locking: see listener.hpp. Callbacks (onOpen, onFrames,
+// onClose, onLog) run on the runtime's event-loop threads behind their own
+// exception firewall; they must never call back into the server.
+#include "listener.hpp"
+
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "core.hpp"
+#include "firewall.hpp"
+#include "log.hpp"
+
+namespace imtls {
+namespace {
+
+// Per-connection cache of the %fromhost% / %fromhost-ip% props.
+struct ConnState final {
+  host::Prop fromHost;
+  host::Prop fromHostIp;
+  ConnState() = default;
+  ConnState(const ConnState&) = delete;
+  ConnState& operator=(const ConnState&) = delete;
+};
+
+// Callback firewall: logs like an entry point, never lets anything escape.
+template <typename Fn>
+void callbackGuard(const char* what, Fn&& fn) {
+  (void)host::guarded(what, [&]() -> rs::rsRetVal {
+    fn();
+    return rs::RS_RET_OK;
+  });
+}
+
+}  // namespace
+
+Listener::Listener(const ListenerConfig& cfg) : cfg_(cfg), logPrefix_("imtls[" + cfg.s.name + "]: ") {
+  if (cfg_.s.tls) loadTls();
+}
+
+Listener::~Listener() {
+  stop(0);
+  stats_.reset();   // impstats reads the counters through pointers
+  server_.reset();  // joins every runtime thread
+  tls_.reset();
+}
+
+void Listener::loadTls() {
+  const Settings& s = cfg_.s;
+  auto fail = [&](const char* param, const std::string& reason) {
+    host::logError(rs::RS_RET_CONF_PARAM_INVLD, "imtls: input '%s': parameter '%s': %s", s.name.c_str(), param,
+                   reason.c_str());
+    throw host::Reported(rs::RS_RET_CONF_PARAM_INVLD);
+  };
+  // Name the parameter for the common file problems before the library
+  // reads them.
+  const struct {
+    const char* param;
+    const std::string& path;
+  } files[] = {{"tls.caFile", s.caFile}, {"tls.certFile", s.certFile}, {"tls.keyFile", s.keyFile}};
+  for (const auto& f : files) {
+    if (!f.path.empty() && access(f.path.c_str(), R_OK) != 0) {
+      fail(f.param, "cannot read '" + f.path + "': " + std::strerror(errno));
+    }
+  }
+  syslogtls_tls_config* raw = nullptr;
+  int rc = syslogtls_tls_config_new(&raw, SYSLOGTLS_ROLE_SERVER);
+  if (rc != SYSLOGTLS_OK) throw host::Error(rs::RS_RET_ERR, std::string("TLS config: ") + syslogtls_errmsg());
+  tls_.reset(raw);
+  auto check = [&](int r, const char* param) {
+    if (r != SYSLOGTLS_OK) {
+      const char* detail = syslogtls_errmsg();
+      fail(param, std::string(syslogtls_strerror(r)) + (detail && *detail ? std::string(": ") + detail : ""));
+    }
+  };
+  if (!s.caFile.empty()) check(syslogtls_tls_config_set_ca_file(raw, s.caFile.c_str()), "tls.caFile");
+  check(syslogtls_tls_config_set_cert_file(raw, s.certFile.c_str()), "tls.certFile");
+  check(syslogtls_tls_config_set_key_file(raw, s.keyFile.c_str()), "tls.keyFile");
+  check(syslogtls_tls_config_set_priority(raw, s.priorityString.empty() ? nullptr : s.priorityString.c_str()),
+        "tls.priorityString");
+  check(syslogtls_tls_config_set_auth_mode(raw, cfg_.authMode), "tls.authMode");
+  for (const auto& peer : s.permittedPeers) check(syslogtls_tls_config_add_permitted_peer(raw, peer.c_str()), "tls.permittedPeer");
+  check(syslogtls_tls_config_set_handshake_timeout(raw, static_cast<unsigned>(s.handshakeTimeout) * 1000u),
+        "tls.handshakeTimeout");
+  rc = syslogtls_tls_config_load(raw);
+  if (rc != SYSLOGTLS_OK) {
+    const char* detail = syslogtls_errmsg();
+    host::logError(rs::RS_RET_CONF_PARAM_INVLD, "imtls: input '%s': TLS settings rejected: %s%s%s", s.name.c_str(),
+                   syslogtls_strerror(rc), detail && *detail ? ": " : "", detail ? detail : "");
+    throw host::Reported(rs::RS_RET_CONF_PARAM_INVLD);
+  }
+}
+
+bool Listener::bindRuleset(rs::rsconf_t* conf) {
+  if (cfg_.s.ruleset.empty()) return true;
+  rs::rsRetVal r = host::findRuleset(conf, cfg_.s.ruleset, &ruleset_);
+  if (r == rs::RS_RET_OK && ruleset_ != nullptr) return true;
+  host::logError(rs::RS_RET_RULESET_NOT_FOUND, "imtls: input '%s': parameter 'ruleset': ruleset '%s' not found",
+                 name().c_str(), cfg_.s.ruleset.c_str());
+  return false;
+}
+
+bool Listener::bind() {
+  const Settings& s = cfg_.s;
+  syslogtls_server* raw = nullptr;
+  auto failed = [&](const char* what, int rc) {
+    const char* detail = syslogtls_errmsg();
+    host::logError(rs::RS_RET_ERR, "imtls: input '%s': %s failed: %s%s%s", s.name.c_str(), what,
+                   syslogtls_strerror(rc), detail && *detail ? ": " : "", detail ? detail : "");
+    server_.reset();
+    return false;
+  };
+  int rc = syslogtls_server_new(&raw, tls_.get());
+  if (rc != SYSLOGTLS_OK) return failed("creating the server", rc);
+  server_.reset(raw);
+  const syslogtls_server_callbacks cb{&Listener::onOpen, &Listener::onFrames, &Listener::onClose, &Listener::onLog};
+  if ((rc = syslogtls_server_set_address(raw, s.address.empty() ? nullptr : s.address.c_str(), cfg_.port)) ||
+      (rc = syslogtls_server_set_framing(raw, cfg_.framing)) ||
+      (rc = syslogtls_server_set_max_frame(raw, static_cast<size_t>(s.maxFrameSize), cfg_.oversize)) ||
+      (rc = syslogtls_server_set_max_sessions(raw, static_cast<unsigned>(s.maxSessions))) ||
+      (rc = syslogtls_server_set_idle_timeout(raw, static_cast<unsigned>(s.idleTimeout))) ||
+      (rc = syslogtls_server_set_keepalive(raw, s.keepAlive ? 1 : 0)) ||
+      (rc = syslogtls_server_set_session_log(raw, s.sessionLog ? 1 : 0)) ||
+      (rc = syslogtls_server_set_callbacks(raw, &cb, this))) {
+    return failed("configuring the server", rc);
+  }
+  if ((rc = syslogtls_server_listen(raw)) != SYSLOGTLS_OK) return failed("listening", rc);
+  const unsigned port = syslogtls_server_port(raw);
+  if (!s.listenPortFileName.empty() && !writePortFile(port)) {
+    server_.reset();
+    return false;
+  }
+  host::logDebug("imtls: input '%s' listening on %s port %u", s.name.c_str(),
+                 s.address.empty() ? "all addresses" : s.address.c_str(), port);
+  return true;
+}
+
+bool Listener::writePortFile(unsigned port) {
+  const std::string& path = cfg_.s.listenPortFileName;
+  const std::string tmp = path + ".tmp." + std::to_string(getpid());
+  FILE* f = std::fopen(tmp.c_str(), "w");
+  bool ok = f != nullptr && std::fprintf(f, "%u\n", port) > 0;
+  if (f != nullptr && std::fclose(f) != 0) ok = false;
+  if (ok && std::rename(tmp.c_str(), path.c_str()) == 0) return true;
+  const int err = errno;
+  std::remove(tmp.c_str());
+  host::logError(rs::RS_RET_ERR, "imtls: input '%s': parameter 'listenPortFileName': cannot write '%s': %s",
+                 name().c_str(), path.c_str(), std::strerror(err));
+  return false;
+}
+
+void Listener::activate() {
+  inputName_ = host::Prop(cfg_.s.name);
+  ratelimiter_ = std::make_unique<host::RateLimiter>("imtls", cfg_.s.name,
+                                                     static_cast<unsigned>(cfg_.s.rateLimitInterval),
+                                                     static_cast<unsigned>(cfg_.s.rateLimitBurst), true);
+  auto stats = std::make_unique<host::StatsObj>("imtls(" + cfg_.s.name + ")", "imtls");
+  stats->addCounter("submitted", &submitted_, true);
+  static const struct {
+    const char* name;
+    int id;
+  } kCounters[] = {
+      {"sessions.opened", SYSLOGTLS_CTR_SESSIONS_OPENED},   {"sessions.closed", SYSLOGTLS_CTR_SESSIONS_CLOSED},
+      {"sessions.refused", SYSLOGTLS_CTR_SESSIONS_REFUSED}, {"handshake.failed", SYSLOGTLS_CTR_HANDSHAKE_FAILED},
+      {"frames.oversize", SYSLOGTLS_CTR_FRAMES_OVERSIZE},   {"frames.invalid", SYSLOGTLS_CTR_FRAMES_INVALID},
+      {"bytes.received", SYSLOGTLS_CTR_BYTES_RECEIVED},     {"sessions.drainTimeout", SYSLOGTLS_CTR_DRAIN_TIMEOUT},
+  };
+  if (server_ != nullptr) {
+    for (const auto& c : kCounters) stats->addCounter(c.name, syslogtls_server_counter(server_.get(), c.id), false);
+  }
+  stats->finalize();
+  stats_ = std::move(stats);
+  if (cfg_.s.tls && cfg_.authMode == SYSLOGTLS_AUTH_ANON) {
+    host::logWarning(rs::NO_ERRCODE,
+                     "imtls: input '%s': tls.authMode=\"anon\": client certificates are NOT checked; any client "
+                     "can send messages",
+                     name().c_str());
+  }
+}
+
+bool Listener::start() {
+  if (server_ == nullptr) return false;
+  const int rc = syslogtls_server_start(server_.get());
+  if (rc == SYSLOGTLS_OK) return true;
+  const char* detail = syslogtls_errmsg();
+  host::logError(rs::RS_RET_ERR, "imtls: input '%s': starting the server failed: %s%s%s", name().c_str(),
+                 syslogtls_strerror(rc), detail && *detail ? ": " : "", detail ? detail : "");
+  return false;
+}
+
+void Listener::stop(unsigned drainMs) noexcept {
+  if (server_ != nullptr) syslogtls_server_stop(server_.get(), drainMs);
+}
+
+int Listener::onOpen(syslogtls_conn* conn, void*) {
+  int result = 1;  // refuse the session if we cannot set it up
+  callbackGuard("session open", [&] {
+    syslogtls_conn_set_userdata(conn, new ConnState());
+    result = 0;
+  });
+  return result;
+}
+
+void Listener::onClose(syslogtls_conn* conn, void*) {
+  callbackGuard("session close", [&] {
+    auto* st = static_cast<ConnState*>(syslogtls_conn_userdata(conn));
+    syslogtls_conn_set_userdata(conn, nullptr);
+    delete st;
+  });
+}
+
+void Listener::onFrames(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n, void* user) {
+  auto* self = static_cast<Listener*>(user);
+  callbackGuard("submit", [&] { self->submit(conn, frames, n); });
+}
+
+void Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n) {
+  auto* st = static_cast<ConnState*>(syslogtls_conn_userdata(conn));
+  if (st == nullptr) {  // no on_open seen: keep the cache for the rest of the session
+    st = new ConnState();
+    syslogtls_conn_set_userdata(conn, st);
+  }
+  // The peer IP is also the host name: no DNS lookups on the event loop.
+  const char* ip = syslogtls_conn_peer_ip(conn);
+  const int ipLen = static_cast<int>(std::strlen(ip));
+  const auto* ipU = reinterpret_cast<const rs::uchar*>(ip);
+  uint64_t queued = 0;
+  host::SubmitBatch batch(ratelimiter_ ? ratelimiter_->get() : nullptr);
+  for (size_t i = 0; i < n; ++i) {
+    if (frames[i].len == 0) continue;
+    host::NewMsg m;
+    MsgSetRawMsg(m.get(), frames[i].data, frames[i].len);
+    MsgSetInputName(m.get(), inputName_.get());
+    MsgSetFlowControlType(m.get(), rs::eFLOWCTL_LIGHT_DELAY);
+    host::setMsgFlags(m.get(), rs::NEEDS_PARSING | rs::PARSE_HOSTNAME);
+    MsgSetRcvFromStr(m.get(), ipU, ipLen, st->fromHost.cache());
+    MsgSetRcvFromIPStr(m.get(), ipU, ipLen, st->fromHostIp.cache());
+    MsgSetRuleset(m.get(), ruleset_);
+    if (batch.add(m.release()) == rs::RS_RET_OK) ++queued;
+  }
+  batch.flush();
+  host::bump(submitted_, queued);
+}
+
+void Listener::onLog(int level, int code, const char* msg, void* user) {
+  auto* self = static_cast<Listener*>(user);
+  const char* prefix = self->logPrefix_.c_str();
+  switch (level) {
+    case SYSLOGTLS_LOG_ERR:
+      host::logError(rs::NO_ERRCODE, "%s%s", prefix, msg);
+      break;
+    case SYSLOGTLS_LOG_WARNING:
+      host::logWarning(rs::NO_ERRCODE, "%s%s", prefix, msg);
+      break;
+    case SYSLOGTLS_LOG_DEBUG:
+      host::logDebug("%s%s (code %d)", prefix, msg, code);
+      break;
+    default:
+      host::logMsg(level == SYSLOGTLS_LOG_NOTICE ? LOG_NOTICE : LOG_INFO, "%s%s", prefix, msg);
+      break;
+  }
+}
+
+}  // namespace imtls

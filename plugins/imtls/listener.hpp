@@ -1,0 +1,83 @@
+// listener.hpp - one imtls input(): its TLS configuration, its runtime
+// server, and the bridge from decoded frames to rsyslog messages.
+//
+// Life cycle (rsyslog main thread unless noted):
+//   Listener(cfg)        newInpInst: TLS files loaded (errors show in -N1)
+//   bindRuleset(conf)    checkCnf
+//   bind()               activateCnfPrePrivDrop: server created, listening,
+//                        port file written
+//   activate()           activateCnf: props, ratelimiter, impstats object
+//   start()              runInput thread: event-loop threads started
+//   stop(ms)             runInput thread (or any one thread): drain, join
+//   ~Listener            freeCnf: stats object first, then server, TLS config
+//
+// Concurrency & Locking: the server's event-loop threads call onOpen,
+// onFrames, onClose and onLog concurrently (one connection is served by one
+// thread at a time). They only read state that is immutable once start()
+// ran (ruleset, props, ratelimiter, name) and bump counters with relaxed
+// atomics. Per-connection state (ConnState) is touched only by the thread
+// serving that connection. The ratelimiter is made thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "settings.hpp"
+#include "stats.hpp"
+#include "submit.hpp"
+#include "syslogtls.h"
+
+namespace imtls {
+
+class Listener final {
+ public:
+  // Loads the TLS files. Throws host::Reported after logging the parameter
+  // and the reason.
+  explicit Listener(const ListenerConfig& cfg);
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  const std::string& name() const noexcept { return cfg_.s.name; }
+
+  // Resolves the ruleset; false (logged) if unknown.
+  bool bindRuleset(rs::rsconf_t* conf);
+  // Creates the server, binds and listens, writes the port file. false (logged) on failure.
+  bool bind();
+  // Creates the input-name prop, ratelimiter and stats. Throws on failure.
+  void activate();
+  // Starts the event-loop threads. false (logged) on failure.
+  bool start();
+  // Graceful stop with a drain bound; joins all runtime threads.
+  void stop(unsigned drainMs) noexcept;
+  bool bound() const noexcept { return server_ != nullptr; }
+
+ private:
+  struct ServerDeleter {
+    void operator()(syslogtls_server* s) const noexcept { syslogtls_server_free(s); }
+  };
+  struct TlsDeleter {
+    void operator()(syslogtls_tls_config* c) const noexcept { syslogtls_tls_config_free(c); }
+  };
+
+  static int onOpen(syslogtls_conn* conn, void* user);
+  static void onFrames(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n, void* user);
+  static void onClose(syslogtls_conn* conn, void* user);
+  static void onLog(int level, int code, const char* msg, void* user);
+  void submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n);
+  void loadTls();
+  bool writePortFile(unsigned port);
+
+  ListenerConfig cfg_;
+  std::unique_ptr<syslogtls_tls_config, TlsDeleter> tls_;
+  std::unique_ptr<syslogtls_server, ServerDeleter> server_;
+  rs::ruleset_t* ruleset_ = nullptr;  // owned by the config; nullptr = default
+  host::Prop inputName_;
+  std::unique_ptr<host::RateLimiter> ratelimiter_;
+  uint64_t submitted_ = 0;  // bumped with relaxed atomics (host::bump)
+  std::unique_ptr<host::StatsObj> stats_;  // destroyed before server_ (its counters)
+  std::string logPrefix_;
+};
+
+}  // namespace imtls

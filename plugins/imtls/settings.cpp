@@ -1,0 +1,147 @@
+// settings.cpp - imtls parameter tables and validation.
+//
+// Concurrency & Locking: main thread only (config load). The tables are
+// function-local statics built on first use during config load.
+#include "settings.hpp"
+
+#include <arpa/inet.h>
+#include <strings.h>
+
+#include <cstring>
+
+#include "log.hpp"
+#include "syslogtls.h"
+
+namespace imtls {
+namespace {
+
+using rs::eCmdHdlrArray;
+using rs::eCmdHdlrBinary;
+using rs::eCmdHdlrGetWord;
+using rs::eCmdHdlrInt;
+using rs::eCmdHdlrNonNegInt;
+using rs::eCmdHdlrPositiveInt;
+using rs::eCmdHdlrSize;
+using rs::eCmdHdlrString;
+using host::applyField;
+using Entry = host::ParamEntry<Settings>;
+
+// Shared by module() and input().
+#define IMTLS_COMMON_PARAMS                                                         \
+  Entry{"port", eCmdHdlrInt, 0, &applyField<&Settings::port>},                      \
+      Entry{"address", eCmdHdlrGetWord, 0, &applyField<&Settings::address>},        \
+      Entry{"ruleset", eCmdHdlrString, 0, &applyField<&Settings::ruleset>},         \
+      Entry{"tls", eCmdHdlrBinary, 0, &applyField<&Settings::tls>},                 \
+      Entry{"tls.caFile", eCmdHdlrString, 0, &applyField<&Settings::caFile>},       \
+      Entry{"tls.certFile", eCmdHdlrString, 0, &applyField<&Settings::certFile>},   \
+      Entry{"tls.keyFile", eCmdHdlrString, 0, &applyField<&Settings::keyFile>},     \
+      Entry{"tls.authMode", eCmdHdlrGetWord, 0, &applyField<&Settings::authMode>},  \
+      Entry{"tls.permittedPeer", eCmdHdlrArray, 0, &applyField<&Settings::permittedPeers>}, \
+      Entry{"tls.priorityString", eCmdHdlrString, 0, &applyField<&Settings::priorityString>}, \
+      Entry{"tls.handshakeTimeout", eCmdHdlrNonNegInt, 0, &applyField<&Settings::handshakeTimeout>}, \
+      Entry{"framing", eCmdHdlrGetWord, 0, &applyField<&Settings::framing>},        \
+      Entry{"maxFrameSize", eCmdHdlrSize, 0, &applyField<&Settings::maxFrameSize>}, \
+      Entry{"oversizeMode", eCmdHdlrGetWord, 0, &applyField<&Settings::oversizeMode>}, \
+      Entry{"maxSessions", eCmdHdlrPositiveInt, 0, &applyField<&Settings::maxSessions>}, \
+      Entry{"idleTimeout", eCmdHdlrNonNegInt, 0, &applyField<&Settings::idleTimeout>}, \
+      Entry{"keepAlive", eCmdHdlrBinary, 0, &applyField<&Settings::keepAlive>},     \
+      Entry{"sessionLog", eCmdHdlrBinary, 0, &applyField<&Settings::sessionLog>},   \
+      Entry{"rateLimit.interval", eCmdHdlrNonNegInt, 0, &applyField<&Settings::rateLimitInterval>}, \
+      Entry{"rateLimit.burst", eCmdHdlrNonNegInt, 0, &applyField<&Settings::rateLimitBurst>}
+
+class Reporter final {
+ public:
+  explicit Reporter(const std::string& name) : name_(name) {}
+  void operator()(const char* param, const std::string& reason) {
+    host::logError(rs::RS_RET_CONF_PARAM_INVLD, "imtls: input '%s': parameter '%s': %s", name_.c_str(), param,
+                   reason.c_str());
+    ok_ = false;
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  const std::string& name_;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+const host::ParamTable<Settings>& moduleParams() {
+  static const host::ParamTable<Settings> table{
+      IMTLS_COMMON_PARAMS,
+      Entry{"drainTimeout", eCmdHdlrNonNegInt, 0, &applyField<&Settings::drainTimeout>},
+  };
+  return table;
+}
+
+const host::ParamTable<Settings>& inputParams() {
+  static const host::ParamTable<Settings> table{
+      IMTLS_COMMON_PARAMS,
+      Entry{"name", eCmdHdlrGetWord, 0, &applyField<&Settings::name>},
+      Entry{"listenPortFileName", eCmdHdlrString, 0, &applyField<&Settings::listenPortFileName>},
+  };
+  return table;
+}
+
+bool isLoopbackAddress(const std::string& a) {
+  if (strcasecmp(a.c_str(), "localhost") == 0) return true;
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, a.c_str(), buf) == 1) return buf[0] == 127;
+  if (inet_pton(AF_INET6, a.c_str(), buf) == 1) {
+    static const unsigned char loop6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(buf, loop6, 16) == 0) return true;
+    return std::memcmp(buf, mapped, 12) == 0 && buf[12] == 127;
+  }
+  return false;
+}
+
+bool validate(const Settings& s, ListenerConfig& out) {
+  Reporter bad(s.name);
+  out.s = s;
+  if (s.name.empty()) bad("name", "must not be empty");
+  if (s.port < 0 || s.port > 65535) {
+    bad("port", "out of range (was " + std::to_string(s.port) + ", allowed 0-65535)");
+  } else {
+    out.port = static_cast<unsigned>(s.port);
+    if (s.port == 0 && s.listenPortFileName.empty())
+      bad("listenPortFileName", "required with port=\"0\" (ephemeral port)");
+  }
+  out.loopback = !s.address.empty() && isLoopbackAddress(s.address);
+  if (!s.tls && !out.loopback) {
+    bad("tls", "plaintext (tls=\"off\") is allowed only on a loopback address (127.0.0.1, ::1), but address is " +
+                   (s.address.empty() ? std::string("all addresses") : "'" + s.address + "'"));
+  }
+  if (syslogtls_framing_parse(s.framing.c_str(), &out.framing) != SYSLOGTLS_OK)
+    bad("framing", "unknown value '" + s.framing + "' (expected auto, octet-counted or lf)");
+  if (syslogtls_oversize_parse(s.oversizeMode.c_str(), &out.oversize) != SYSLOGTLS_OK)
+    bad("oversizeMode", "unknown value '" + s.oversizeMode + "' (expected truncate, discard or close)");
+  if (s.maxFrameSize < 1) bad("maxFrameSize", "must be at least 1 byte");
+  if (s.maxSessions < 1 || s.maxSessions > 1000000) bad("maxSessions", "out of range (1-1000000)");
+  if (s.idleTimeout < 0 || s.idleTimeout > 86400 * 365) bad("idleTimeout", "out of range");
+  if (s.handshakeTimeout < 0 || s.handshakeTimeout > 3600) bad("tls.handshakeTimeout", "out of range (0-3600 s)");
+  if (s.rateLimitInterval < 0 || s.rateLimitInterval > 0xffffffffLL) bad("rateLimit.interval", "out of range");
+  if (s.rateLimitBurst < 0 || s.rateLimitBurst > 0xffffffffLL) bad("rateLimit.burst", "out of range");
+  if (s.tls) {
+    std::string mode = s.authMode;
+    if (mode.empty()) mode = s.permittedPeers.empty() ? "x509/certvalid" : "x509/name";
+    if (syslogtls_auth_mode_parse(mode.c_str(), &out.authMode) != SYSLOGTLS_OK)
+      bad("tls.authMode",
+          "unknown value '" + mode + "' (expected x509/certvalid, x509/name, x509/fingerprint or anon)");
+    if (s.certFile.empty()) bad("tls.certFile", "required when tls=\"on\"");
+    if (s.keyFile.empty()) bad("tls.keyFile", "required when tls=\"on\"");
+  }
+  return bad.ok();
+}
+
+bool validateModule(const Settings& s) {
+  if (s.drainTimeout < 0 || s.drainTimeout > 60000) {
+    host::logError(rs::RS_RET_CONF_PARAM_INVLD,
+                   "imtls: module(): parameter 'drainTimeout': out of range (was %lld, allowed 0-60000 ms); using 800",
+                   s.drainTimeout);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace imtls
