@@ -32,6 +32,7 @@ constexpr char kCnfName[] = "imtls";
 struct ModConf final {
   rs::rsconf_t* conf = nullptr;
   Settings defaults;
+  bool moduleBroken = false;  // module() parameters were rejected
   std::vector<std::unique_ptr<Listener>> listeners;
   ModConf() = default;
   ModConf(const ModConf&) = delete;
@@ -140,8 +141,13 @@ rs::rsRetVal setModCnf(rs::nvlst* lst) {
   return host::guarded("setModCnf", [&]() -> rs::rsRetVal {
     ModConf* mc = asConf(g_loading);
     if (!moduleParams().apply(lst, mc->defaults)) {
-      host::logError(rs::RS_RET_MISSING_CNFPARAMS, "imtls: error processing module() parameters");
-      return rs::RS_RET_MISSING_CNFPARAMS;
+      // Failing here would unload the module and turn every input() into
+      // "module unknown" noise; dropping the module() values silently could
+      // weaken the policy. So: keep the module, refuse each of its inputs.
+      host::logError(rs::RS_RET_MISSING_CNFPARAMS,
+                     "imtls: invalid module() parameters (see above): no imtls input will be started");
+      mc->moduleBroken = true;
+      return rs::RS_RET_OK;
     }
     // A bad module()-level value would fail the whole module load (and so
     // every input): report it and keep the default instead.
@@ -154,7 +160,13 @@ rs::rsRetVal newInpInst(rs::nvlst* lst) {
   return host::guarded("newInpInst", [&]() -> rs::rsRetVal {
     ModConf* mc = asConf(g_loading);
     Settings s = mc->defaults;
-    if (!inputParams().apply(lst, s)) {
+    const bool parsed = inputParams().apply(lst, s);
+    if (mc->moduleBroken) {
+      host::logError(rs::RS_RET_CONF_PARAM_INVLD, "imtls: input '%s' not started: invalid module() parameters",
+                     s.name.c_str());
+      return rs::RS_RET_CONF_PARAM_INVLD;
+    }
+    if (!parsed) {
       host::logError(rs::RS_RET_MISSING_CNFPARAMS, "imtls: required parameter missing or invalid in input()");
       return rs::RS_RET_MISSING_CNFPARAMS;
     }

@@ -69,7 +69,7 @@ class Reporter final {
 const host::ParamTable<Settings>& moduleParams() {
   static const host::ParamTable<Settings> table{
       IMTLS_COMMON_PARAMS,
-      Entry{"drainTimeout", eCmdHdlrNonNegInt, 0, &applyField<&Settings::drainTimeout>},
+      Entry{"drainTimeout", eCmdHdlrInt, 0, &applyField<&Settings::drainTimeout>},
   };
   return table;
 }
