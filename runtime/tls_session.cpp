@@ -294,9 +294,14 @@ TlsSession::TlsSession(std::shared_ptr<const TlsConfig> cfg, Transport& transpor
     rc = gnutls_server_name_set(s, GNUTLS_NAME_DNS, sni.data(), sni.size());
   }
   if (rc < 0) throw Error(SYSLOGTLS_E_INTERNAL, std::string("TLS session setup: ") + gnutls_strerror(rc));
-  if (server)
+  if (server) {
     gnutls_certificate_server_set_request(
         s, m.cfg->auth_mode() == SYSLOGTLS_AUTH_ANON ? GNUTLS_CERT_IGNORE : GNUTLS_CERT_REQUIRE);
+    // Do not advertise our CA names: a GnuTLS client would then withhold a
+    // certificate from another CA, and we could only say "no certificate"
+    // instead of naming the untrusted issuer.
+    gnutls_certificate_send_x509_rdn_sequence(s, 1);
+  }
   gnutls_handshake_set_timeout(s, 0);  // the caller enforces handshake_timeout_ms()
   gnutls_session_set_ptr(s, &m);
   gnutls_session_set_verify_function(s, verify_cb);
@@ -326,6 +331,14 @@ Io TlsSession::fail_handshake(int rc) {
   gnutls_session_t s = m.session.get();
   const bool server = m.cfg->role() == SYSLOGTLS_ROLE_SERVER;
   const std::string who = m.label();
+  // Tell a TLS peer why (GnuTLS leaves that to the application). Best
+  // effort: the alert is not retried if the transport is full.
+  if (m.io_errno == 0 && !m.not_tls && !m.eof && rc != GNUTLS_E_FATAL_ALERT_RECEIVED) {
+    if (!m.refusal.empty())
+      gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
+    else
+      gnutls_alert_send_appropriate(s, rc);
+  }
   if (!m.refusal.empty()) return fail(SYSLOGTLS_E_PEER_REJECTED, m.refusal);
   if (m.not_tls)
     return fail(SYSLOGTLS_E_TLS, who + ": not a TLS handshake (plaintext sent to a TLS port?)");
@@ -488,6 +501,15 @@ std::string TlsSession::cipher() const {
   const char* name = gnutls_ciphersuite_get(s);
   if (name == nullptr) name = gnutls_cipher_get_name(gnutls_cipher_get(s));
   return name ? name : "";
+}
+
+std::string TlsSession::requested_server_name() const {
+  char name[256];
+  size_t size = sizeof name;
+  unsigned type = 0;
+  if (gnutls_server_name_get(impl_->session.get(), name, &size, &type, 0) < 0 || type != GNUTLS_NAME_DNS)
+    return "";
+  return std::string(name, strnlen(name, size));
 }
 
 }  // namespace syslogtls

@@ -143,6 +143,9 @@ class TlsSession final {
   std::string cipher() const;
   const std::string& peer_subject() const { return peer_subject_; }
   const PeerInfo& peer() const { return peer_; }
+  // Server role, after the handshake: the SNI host name the client asked
+  // for ("" if none).
+  std::string requested_server_name() const;
 
   struct Impl;  // implementation detail (GnuTLS state), defined in tls_session.cpp
 

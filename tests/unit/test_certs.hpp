@@ -20,6 +20,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace testcerts {
@@ -45,6 +46,13 @@ class TempDir final {
 };
 
 struct CertOptions {
+  CertOptions() = default;
+  // Brace form: {"cn", {"dns", ...}, {"ip", ...}, not_before_days, not_after_days}.
+  CertOptions(std::string cn_, std::vector<std::string> dns_ = {}, std::vector<std::string> ips_ = {},
+              int not_before = -1, int not_after = 365)
+      : cn(std::move(cn_)), dns(std::move(dns_)), ips(std::move(ips_)),
+        not_before_days(not_before), not_after_days(not_after) {}
+
   std::string cn = "localhost";    // subject CN ("" = no CN)
   std::vector<std::string> dns;    // SAN dNSName entries
   std::vector<std::string> ips;    // SAN iPAddress entries ("127.0.0.1", "::1")
