@@ -1,0 +1,287 @@
+// client.cpp - Client: connect, handshake, corked send, check, close.
+#include "client.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "error.hpp"
+
+namespace syslogtls {
+
+namespace {
+
+Clock::time_point deadline_after(unsigned ms) {
+  return ms == 0 ? Clock::time_point::max() : Clock::now() + std::chrono::milliseconds(ms);
+}
+
+std::string describe_target(const std::string& host, const std::string& endpoint) {
+  if (host.empty() || endpoint == host || endpoint == "[" + host + "]" || endpoint.rfind(host + ":", 0) == 0 ||
+      endpoint.rfind("[" + host + "]:", 0) == 0) {
+    return endpoint;
+  }
+  return host + " (" + endpoint + ")";
+}
+
+}  // namespace
+
+Client::Client(std::shared_ptr<const TlsConfig> tls) : cfg_(std::move(tls)) {
+  if (cfg_) {
+    if (!cfg_->loaded()) throw Error(SYSLOGTLS_E_STATE, "the TLS configuration must be loaded before it is used");
+    if (cfg_->role() != SYSLOGTLS_ROLE_CLIENT) {
+      throw Error(SYSLOGTLS_E_INVAL, "a client needs a TLS configuration of the client role");
+    }
+  }
+}
+
+Client::~Client() { disconnect(); }
+
+void Client::set_source(const std::string& address) {
+  if (address.empty()) {
+    source_ = SockAddr{};
+    source_text_.clear();
+    return;
+  }
+  SockAddr a;
+  if (!parse_ip_literal(address, 0, &a)) a = resolve(address, 0, true).front();
+  source_ = a;
+  source_text_ = address;
+}
+
+void Client::disconnect() noexcept {
+  tls_.reset();
+  transport_.reset();
+  fd_.reset();
+  connected_ = false;
+}
+
+void Client::fail(int code, const std::string& text) {
+  disconnect();
+  throw Error(code, text);
+}
+
+void Client::wait(short events, Clock::time_point deadline, const std::string& what) {
+  switch (wait_fd(fd_.get(), events, deadline, abort_)) {
+    case Wait::ready: return;
+    case Wait::timeout: fail(SYSLOGTLS_E_TIMEOUT, what);
+    case Wait::aborted: fail(SYSLOGTLS_E_ABORTED, "aborted while waiting for " + target_);
+  }
+}
+
+void Client::connect(const std::string& host, unsigned port, const std::string& server_name,
+                     unsigned connect_timeout_ms) {
+  disconnect();
+  peer_ip_.clear();
+  peer_port_ = 0;
+  subject_.clear();
+  version_.clear();
+  cipher_.clear();
+  target_ = host;
+  if (host.empty()) throw Error(SYSLOGTLS_E_INVAL, "no target host given");
+  if (port == 0 || port > 65535) throw Error(SYSLOGTLS_E_INVAL, "invalid port " + std::to_string(port) + " for " + host);
+
+  std::vector<SockAddr> addrs;
+  SockAddr literal;
+  if (parse_ip_literal(host, port, &literal)) {
+    addrs.push_back(literal);
+  } else {
+    addrs = resolve(host, port, false);
+  }
+  const auto deadline = deadline_after(connect_timeout_ms);
+  std::string errors;
+  int last_err = 0;
+  for (const SockAddr& a : addrs) {
+    if (abort_ != nullptr && *abort_ != 0) throw Error(SYSLOGTLS_E_ABORTED, "aborted while connecting to " + host);
+    Fd fd;
+    const int err = connect_tcp(a, source_.len != 0 ? &source_ : nullptr, deadline, abort_, &fd);
+    const std::string endpoint = format_endpoint(a);
+    if (err == 0) {
+      fd_ = std::move(fd);
+      peer_ip_ = format_ip(a);
+      peer_port_ = addr_port(a);
+      target_ = describe_target(host, endpoint);
+      break;
+    }
+    last_err = err;
+    if (err == ECANCELED) throw Error(SYSLOGTLS_E_ABORTED, "aborted while connecting to " + host);
+    if (!errors.empty()) errors += "; ";
+    errors += "connect to " + describe_target(host, endpoint) + " failed: " +
+              (err == ETIMEDOUT ? "timed out after " + std::to_string(connect_timeout_ms) + " ms" : std::strerror(err));
+    if (err == ETIMEDOUT) break;  // the whole budget is spent
+  }
+  if (!fd_) {
+    if (!source_text_.empty() && last_err == EADDRNOTAVAIL) errors += " (source address " + source_text_ + ")";
+    throw Error(last_err == ETIMEDOUT ? SYSLOGTLS_E_TIMEOUT : SYSLOGTLS_E_CONNECT, errors);
+  }
+  set_nodelay(fd_.get());
+  if (keepalive_) syslogtls::set_keepalive(fd_.get(), true);
+  transport_ = std::make_unique<FdTransport>(fd_.get());
+
+  if (cfg_) {
+    PeerInfo info;
+    info.ip = peer_ip_;
+    info.port = peer_port_;
+    info.server_name = server_name.empty() ? host : server_name;
+    tls_ = std::make_unique<TlsSession>(cfg_, *transport_, std::move(info));
+    const unsigned hs_ms = cfg_->handshake_timeout_ms();
+    const auto hs_deadline = deadline_after(hs_ms);
+    const std::string timeout_text = "TLS handshake with " + target_ + " timed out after " + std::to_string(hs_ms) + " ms";
+    for (;;) {
+      const Io r = tls_->handshake();
+      if (r == Io::done) break;
+      if (r == Io::want_read) {
+        wait(POLLIN, hs_deadline, timeout_text);
+      } else if (r == Io::want_write) {
+        wait(POLLOUT, hs_deadline, timeout_text);
+      } else {
+        int code = tls_->error_code();
+        std::string text = tls_->error_text();
+        if (r == Io::closed || code == 0) {
+          code = SYSLOGTLS_E_CLOSED;
+          text = "the server closed the connection during the TLS handshake";
+        }
+        fail(code, "TLS handshake with " + target_ + " failed: " + text);
+      }
+    }
+    subject_ = tls_->peer_subject();
+    version_ = tls_->tls_version();
+    cipher_ = tls_->cipher();
+  }
+  connected_ = true;
+}
+
+void Client::send(const void* buf, size_t len, unsigned timeout_ms) {
+  if (!connected_) throw Error(SYSLOGTLS_E_STATE, "not connected");
+  const auto deadline = deadline_after(timeout_ms);
+  const std::string timeout_text =
+      "send to " + target_ + " timed out after " + std::to_string(timeout_ms) + " ms (the receiver does not read)";
+  const char* p = static_cast<const char*>(buf);
+  size_t left = len;
+  if (!tls_) {
+    while (left > 0) {
+      ssize_t n;
+      do {
+        n = transport_->send(p, left);
+      } while (n < 0 && errno == EINTR);
+      if (n > 0) {
+        p += n;
+        left -= static_cast<size_t>(n);
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        wait(POLLOUT, deadline, timeout_text);
+      } else {
+        fail(n == 0 ? SYSLOGTLS_E_CLOSED : SYSLOGTLS_E_IO,
+             "send to " + target_ + " failed: " + (n == 0 ? std::string("connection closed") : std::strerror(errno)));
+      }
+    }
+    return;
+  }
+  auto step = [&](Io r) {
+    if (r == Io::want_write) {
+      wait(POLLOUT, deadline, timeout_text);
+    } else if (r == Io::want_read) {
+      wait(POLLIN, deadline, timeout_text);
+    } else if (r == Io::closed) {
+      fail(SYSLOGTLS_E_CLOSED, "send to " + target_ + " failed: the server closed the session");
+    } else if (r == Io::failed) {
+      const int code = tls_->error_code() != 0 ? tls_->error_code() : SYSLOGTLS_E_IO;
+      fail(code, "send to " + target_ + " failed: " + tls_->error_text());
+    }
+  };
+  tls_->cork();
+  while (left > 0) {
+    size_t written = 0;
+    const Io r = tls_->write(p, left, &written);
+    if (r == Io::done) {
+      p += written;
+      left -= written;
+    } else {
+      step(r);  // retried with the same data
+    }
+  }
+  for (;;) {
+    const Io r = tls_->uncork();
+    if (r == Io::done) break;
+    step(r);
+  }
+}
+
+int Client::check() {
+  if (!connected_) throw Error(SYSLOGTLS_E_STATE, "not connected");
+  char buf[4096];
+  for (;;) {
+    if (tls_) {
+      size_t got = 0;
+      const Io r = tls_->read(buf, sizeof buf, &got);
+      if (r == Io::done) continue;  // application data from a receiver is ignored
+      if (r == Io::want_read || r == Io::want_write) return SYSLOGTLS_OK;
+      if (r == Io::closed) {
+        disconnect();
+        set_errmsg("the server " + target_ + " closed the session");
+        return SYSLOGTLS_E_CLOSED;
+      }
+      const int code = tls_->error_code() != 0 ? tls_->error_code() : SYSLOGTLS_E_IO;
+      const std::string text = "session with " + target_ + " failed: " + tls_->error_text();
+      disconnect();
+      set_errmsg(text);
+      return code;
+    }
+    ssize_t n;
+    do {
+      n = ::recv(fd_.get(), buf, sizeof buf, MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n > 0) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return SYSLOGTLS_OK;
+    const std::string text = n == 0 ? "the server " + target_ + " closed the connection"
+                                    : "connection to " + target_ + " failed: " + std::strerror(errno);
+    disconnect();
+    set_errmsg(text);
+    return n == 0 ? SYSLOGTLS_E_CLOSED : SYSLOGTLS_E_IO;
+  }
+}
+
+void Client::close(unsigned timeout_ms) {
+  if (!connected_) {
+    disconnect();
+    return;
+  }
+  const auto deadline = deadline_after(timeout_ms);
+  char buf[4096];
+  try {
+    if (tls_) {
+      for (;;) {
+        const Io r = tls_->bye();
+        if (r == Io::done || r == Io::closed) break;
+        if (r == Io::failed) throw Error(SYSLOGTLS_E_IO, "");
+        wait(r == Io::want_read ? POLLIN : POLLOUT, deadline, "close");
+      }
+      for (;;) {
+        size_t got = 0;
+        const Io r = tls_->read(buf, sizeof buf, &got);
+        if (r == Io::done) continue;
+        if (r == Io::want_read || r == Io::want_write) {
+          wait(r == Io::want_read ? POLLIN : POLLOUT, deadline, "close");
+          continue;
+        }
+        break;  // close_notify, EOF or error: done either way
+      }
+    } else {
+      ::shutdown(fd_.get(), SHUT_WR);
+      for (;;) {
+        const ssize_t n = ::recv(fd_.get(), buf, sizeof buf, MSG_DONTWAIT);
+        if (n > 0) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+          wait(POLLIN, deadline, "close");
+          continue;
+        }
+        break;
+      }
+    }
+  } catch (const std::exception&) {
+    // timeout, abort or failure: the connection is dropped below regardless
+  }
+  disconnect();
+}
+
+}  // namespace syslogtls

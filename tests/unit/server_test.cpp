@@ -1,0 +1,385 @@
+// server_test.cpp - Server over loopback: TLS and plaintext delivery, limits,
+// handshake timeout, frame errors, graceful drain, bind errors, IPv6.
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client.hpp"
+#include "error.hpp"
+#include "framing.hpp"
+#include "server.hpp"
+#include "test_certs.hpp"
+#include "tls_config.hpp"
+
+using namespace syslogtls;
+
+namespace {
+
+constexpr auto kWait = std::chrono::seconds(20);  // generous bound for a loaded machine
+
+// Collects what the server reports; waits on conditions with a bound.
+struct Receiver {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> frames;
+  std::vector<std::string> logs;
+  std::vector<std::string> versions, subjects, ips;
+  int opened = 0, closed = 0;
+
+  static int on_open(syslogtls_conn* c, void* u) {
+    auto* r = static_cast<Receiver*>(u);
+    std::lock_guard<std::mutex> l(r->mu);
+    r->opened++;
+    r->versions.push_back(syslogtls_conn_tls_version(c));
+    r->subjects.push_back(syslogtls_conn_peer_subject(c));
+    r->ips.push_back(syslogtls_conn_peer_ip(c));
+    r->cv.notify_all();
+    return 0;
+  }
+  static void on_frames(syslogtls_conn*, const syslogtls_frame* f, size_t n, void* u) {
+    auto* r = static_cast<Receiver*>(u);
+    std::lock_guard<std::mutex> l(r->mu);
+    for (size_t i = 0; i < n; ++i) r->frames.emplace_back(f[i].data, f[i].len);
+    r->cv.notify_all();
+  }
+  static void on_close(syslogtls_conn*, void* u) {
+    auto* r = static_cast<Receiver*>(u);
+    std::lock_guard<std::mutex> l(r->mu);
+    r->closed++;
+    r->cv.notify_all();
+  }
+  static void on_log(int, int, const char* msg, void* u) {
+    auto* r = static_cast<Receiver*>(u);
+    std::lock_guard<std::mutex> l(r->mu);
+    r->logs.emplace_back(msg);
+    r->cv.notify_all();
+  }
+
+  bool wait(const std::function<bool()>& pred) {
+    std::unique_lock<std::mutex> l(mu);
+    return cv.wait_for(l, kWait, pred);
+  }
+  bool wait_frames(size_t n) {
+    return wait([&] { return frames.size() >= n; });
+  }
+  bool wait_log(const std::string& part) {
+    return wait([&] {
+      for (auto& s : logs)
+        if (s.find(part) != std::string::npos) return true;
+      return false;
+    });
+  }
+  std::string all_logs() {
+    std::lock_guard<std::mutex> l(mu);
+    std::string out;
+    for (auto& s : logs) out += s + "\n";
+    return out;
+  }
+};
+
+struct Pki {
+  testcerts::TempDir dir;
+  testcerts::Ca ca{dir};
+  testcerts::CertFiles server = ca.issue({"localhost", {"localhost"}, {"127.0.0.1", "::1"}});
+  testcerts::CertFiles client = ca.issue({"client.example.net", {"client.example.net"}, {}});
+
+  std::shared_ptr<TlsConfig> server_config(unsigned hs_ms = 10000) {
+    auto c = std::make_shared<TlsConfig>(SYSLOGTLS_ROLE_SERVER);
+    c->set_ca_file(ca.cert_file());
+    c->set_cert_file(server.cert);
+    c->set_key_file(server.key);
+    c->set_auth_mode(SYSLOGTLS_AUTH_X509_CERTVALID);
+    c->set_handshake_timeout_ms(hs_ms);
+    c->load();
+    return c;
+  }
+  std::shared_ptr<TlsConfig> client_config(const testcerts::CertFiles& cert) {
+    auto c = std::make_shared<TlsConfig>(SYSLOGTLS_ROLE_CLIENT);
+    c->set_ca_file(ca.cert_file());
+    c->set_cert_file(cert.cert);
+    c->set_key_file(cert.key);
+    c->set_auth_mode(SYSLOGTLS_AUTH_X509_NAME);
+    c->load();
+    return c;
+  }
+};
+
+std::unique_ptr<Server> make_server(std::shared_ptr<const TlsConfig> tls, Receiver& r,
+                                    const std::string& address = "127.0.0.1") {
+  auto srv = std::make_unique<Server>(std::move(tls));
+  ServerSettings& s = srv->settings();
+  s.address = address;
+  s.port = 0;
+  s.threads = 2;
+  s.cb.on_open = Receiver::on_open;
+  s.cb.on_frames = Receiver::on_frames;
+  s.cb.on_close = Receiver::on_close;
+  s.cb.log = Receiver::on_log;
+  s.user = &r;
+  return srv;
+}
+
+std::string octets(const std::vector<std::string>& msgs) {
+  std::string out;
+  for (auto& m : msgs) encode_frame(SYSLOGTLS_FRAMING_OCTET_COUNTED, m.data(), m.size(), out);
+  return out;
+}
+
+std::vector<std::string> numbered(int n, const std::string& stem) {
+  std::vector<std::string> v;
+  for (int i = 0; i < n; ++i) v.push_back("<13>1 - host app - - - " + stem + " " + std::to_string(i));
+  return v;
+}
+
+// A raw TCP socket connected to 127.0.0.1:port.
+Fd raw_connect(unsigned port) {
+  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  return fd;
+}
+
+// True if the server closed the raw socket (EOF or reset) within the bound.
+bool closed_by_server(int fd) {
+  const auto until = std::chrono::steady_clock::now() + kWait;
+  char buf[256];
+  while (std::chrono::steady_clock::now() < until) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) > 0) {
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) return true;
+    }
+  }
+  return false;
+}
+
+uint64_t ctr(const Server& s, int id) { return __atomic_load_n(s.counter(id), __ATOMIC_RELAXED); }
+
+}  // namespace
+
+TEST_CASE("server: TLS frames arrive exactly once, in order, with the session identity") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(), r);
+  srv->listen();
+  REQUIRE(srv->port() != 0);
+  srv->start();
+
+  Client cl(pki.client_config(pki.client));
+  cl.connect("127.0.0.1", srv->port(), "localhost", 5000);
+  CHECK(cl.tls_version() == "TLS1.3");
+  CHECK(cl.peer_subject().find("CN=localhost") != std::string::npos);
+  const auto msgs = numbered(500, "tls");
+  const std::string a = octets({msgs.begin(), msgs.begin() + 250});
+  const std::string b = octets({msgs.begin() + 250, msgs.end()});
+  cl.send(a.data(), a.size(), 5000);
+  cl.send(b.data(), b.size(), 5000);
+  REQUIRE(r.wait_frames(msgs.size()));
+  {
+    std::lock_guard<std::mutex> l(r.mu);
+    CHECK(r.frames == msgs);
+    REQUIRE(r.opened == 1);
+    CHECK(r.versions[0] == "TLS1.3");
+    CHECK(r.subjects[0] == pki.client.subject);
+    CHECK(r.ips[0] == "127.0.0.1");
+  }
+  CHECK(r.wait_log("session opened: peer 127.0.0.1:"));
+  CHECK(r.all_logs().find("subject '" + pki.client.subject + "', TLS1.3, ") != std::string::npos);
+  CHECK(srv->sessions() == 1);
+  cl.close(2000);
+  REQUIRE(r.wait([&] { return r.closed == 1; }));
+  srv->stop(1000);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_FRAMES_RECEIVED) == msgs.size());
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_BYTES_RECEIVED) == a.size() + b.size());
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_OPENED) == 1);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_CLOSED) == 1);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_DRAIN_TIMEOUT) == 0);
+  CHECK(srv->sessions() == 0);
+}
+
+TEST_CASE("server: plaintext TCP with LF framing") {
+  Receiver r;
+  auto srv = make_server(nullptr, r);
+  srv->settings().framing = SYSLOGTLS_FRAMING_LF;
+  srv->listen();
+  srv->start();
+  Client cl(nullptr);
+  cl.connect("127.0.0.1", srv->port(), "", 5000);
+  const std::string data = "first\nsecond\nthird\n";
+  cl.send(data.data(), 7, 5000);  // split inside a frame
+  cl.send(data.data() + 7, data.size() - 7, 5000);
+  REQUIRE(r.wait_frames(3));
+  {
+    std::lock_guard<std::mutex> l(r.mu);
+    CHECK(r.frames == std::vector<std::string>{"first", "second", "third"});
+    CHECK(r.versions[0].empty());
+  }
+  CHECK(r.wait_log("plaintext session opened: peer 127.0.0.1:"));
+  srv->stop(1000);
+}
+
+TEST_CASE("server: connections beyond max_sessions are refused and logged") {
+  Receiver r;
+  auto srv = make_server(nullptr, r);
+  srv->settings().max_sessions = 1;
+  srv->listen();
+  srv->start();
+  Client first(nullptr);
+  first.connect("127.0.0.1", srv->port(), "", 5000);
+  REQUIRE(r.wait([&] { return r.opened == 1; }));
+  Fd second = raw_connect(srv->port());
+  CHECK(closed_by_server(second.get()));
+  CHECK(r.wait_log("refused: session limit (maxSessions=1) reached"));
+  CHECK(r.all_logs().find("connection from 127.0.0.1:") != std::string::npos);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_REFUSED) == 1);
+  // The first session still works.
+  first.send("ok\n", 3, 5000);
+  REQUIRE(r.wait_frames(1));
+  srv->stop(1000);
+}
+
+TEST_CASE("server: a silent peer is refused when the handshake deadline passes") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(300), r);
+  srv->listen();
+  srv->start();
+  Fd raw = raw_connect(srv->port());
+  CHECK(r.wait_log("refused: TLS handshake not completed within 300 ms"));
+  CHECK(r.all_logs().find("peer 127.0.0.1:") != std::string::npos);
+  CHECK(closed_by_server(raw.get()));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_HANDSHAKE_FAILED) == 1);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_OPENED) == 0);
+  srv->stop(1000);
+}
+
+TEST_CASE("server: an invalid frame closes the session with the decoder's reason") {
+  Receiver r;
+  auto srv = make_server(nullptr, r);
+  srv->settings().framing = SYSLOGTLS_FRAMING_OCTET_COUNTED;
+  srv->listen();
+  srv->start();
+  Client cl(nullptr);
+  cl.connect("127.0.0.1", srv->port(), "", 5000);
+  const std::string data = "5 hello" "not-a-count\n";
+  cl.send(data.data(), data.size(), 5000);
+  REQUIRE(r.wait([&] { return r.closed == 1; }));
+  {
+    std::lock_guard<std::mutex> l(r.mu);
+    CHECK(r.frames == std::vector<std::string>{"hello"});
+  }
+  CHECK(r.wait_log("closed: "));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_FRAMES_INVALID) == 1);
+  srv->stop(1000);
+}
+
+TEST_CASE("server: graceful stop delivers what was written before stop") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(), r);
+  srv->listen();
+  srv->start();
+  const auto msgs = numbered(2000, "drain");
+  const std::string data = octets(msgs);
+  Client cl(pki.client_config(pki.client));
+  cl.connect("127.0.0.1", srv->port(), "localhost", 5000);
+  REQUIRE(r.wait([&] { return r.opened == 1; }));
+  cl.send(data.data(), data.size(), 5000);
+  // The sender closes when it sees the server's close_notify, like omtls.
+  int check_rc = 0;
+  std::thread sender([&] {
+    const auto until = std::chrono::steady_clock::now() + kWait;
+    while (std::chrono::steady_clock::now() < until) {
+      check_rc = cl.check();
+      if (check_rc != SYSLOGTLS_OK) break;
+      pollfd none{-1, 0, 0};
+      ::poll(&none, 0, 10);
+    }
+  });
+  srv->stop(10000);
+  sender.join();
+  CHECK(check_rc == SYSLOGTLS_E_CLOSED);
+  CHECK_FALSE(cl.connected());
+  std::lock_guard<std::mutex> l(r.mu);
+  CHECK(r.frames.size() == msgs.size());
+  CHECK(r.frames == msgs);
+  CHECK(r.closed == 1);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_DRAIN_TIMEOUT) == 0);
+}
+
+TEST_CASE("server: stop cuts a peer that does not close within the drain bound") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(), r);
+  srv->listen();
+  srv->start();
+  Client cl(pki.client_config(pki.client));
+  cl.connect("127.0.0.1", srv->port(), "localhost", 5000);
+  REQUIRE(r.wait([&] { return r.opened == 1; }));
+  srv->stop(200);  // the client never reads, so never answers close_notify
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_DRAIN_TIMEOUT) == 1);
+  CHECK(r.wait_log("cut at shutdown"));
+  CHECK(r.closed == 1);
+  srv->stop(200);  // idempotent
+}
+
+TEST_CASE("server: binding a port in use fails with the address and the reason") {
+  Receiver r;
+  auto first = make_server(nullptr, r);
+  first->listen();
+  auto second = make_server(nullptr, r);
+  second->settings().port = first->port();
+  try {
+    second->listen();
+    FAIL("listen on a busy port succeeded");
+  } catch (const Error& e) {
+    CHECK(e.code() == SYSLOGTLS_E_ADDR);
+    CHECK(std::string(e.what()) ==
+          "cannot bind 127.0.0.1:" + std::to_string(first->port()) + ": Address already in use");
+  }
+}
+
+TEST_CASE("server: IPv6 loopback (skipped without ::1)") {
+  Receiver r;
+  auto srv = make_server(nullptr, r, "::1");
+  try {
+    srv->listen();
+  } catch (const Error& e) {
+    MESSAGE("IPv6 loopback not available: " << e.what());
+    return;
+  }
+  srv->start();
+  Client cl(nullptr);
+  cl.connect("::1", srv->port(), "", 5000);
+  CHECK(cl.peer_ip() == "::1");
+  cl.send("v6\n", 3, 5000);
+  REQUIRE(r.wait_frames(1));
+  std::lock_guard<std::mutex> l(r.mu);
+  CHECK(r.frames[0] == "v6");
+  CHECK(r.ips[0] == "::1");
+}
+
+TEST_CASE("server: the wildcard address accepts IPv4 peers shown as plain IPv4") {
+  Receiver r;
+  auto srv = make_server(nullptr, r, "");
+  srv->listen();
+  srv->start();
+  Client cl(nullptr);
+  cl.connect("127.0.0.1", srv->port(), "", 5000);
+  cl.send("any\n", 4, 5000);
+  REQUIRE(r.wait_frames(1));
+  std::lock_guard<std::mutex> l(r.mu);
+  CHECK(r.ips[0] == "127.0.0.1");
+}
