@@ -425,6 +425,14 @@ void ServerLoop::on_timer(uint64_t id, uint32_t gen) {
 
 void ServerLoop::close_session(ServerSession& s) {
   loop_.remove(s.fd.get());
+  if (s.state == ServerSession::State::handshake) {
+    // Unread input makes close() send a reset, which can overtake the alert
+    // we just sent; read what is already here (bounded) so the peer gets
+    // the alert and a clean FIN.
+    for (int i = 0; i < 4; ++i) {
+      if (::recv(s.fd.get(), rbuf_.data(), rbuf_.size(), MSG_DONTWAIT) <= 0) break;
+    }
+  }
   if (s.opened) {
     if (settings_.cb.on_close != nullptr) settings_.cb.on_close(&s, settings_.user);
     shared_.open_sessions.fetch_sub(1, std::memory_order_relaxed);

@@ -186,6 +186,7 @@ Wait wait_fd(int fd, short events, Clock::time_point deadline, const volatile in
     if (now >= deadline) return Wait::timeout;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
     if (abort != nullptr && left > 100) left = 100;
+    if (left > 1000) left = 1000;  // re-check the clock; also keeps the int cast safe
     pollfd p{fd, events, 0};
     const int rc = ::poll(&p, 1, static_cast<int>(left));
     if (rc > 0) return Wait::ready;

@@ -383,3 +383,62 @@ TEST_CASE("server: the wildcard address accepts IPv4 peers shown as plain IPv4")
   std::lock_guard<std::mutex> l(r.mu);
   CHECK(r.ips[0] == "127.0.0.1");
 }
+
+TEST_CASE("server: oversize frames are truncated, counted and logged") {
+  Receiver r;
+  auto srv = make_server(nullptr, r);
+  srv->settings().framing = SYSLOGTLS_FRAMING_OCTET_COUNTED;
+  srv->settings().max_frame = 10;
+  srv->settings().oversize = SYSLOGTLS_OVERSIZE_TRUNCATE;
+  srv->listen();
+  srv->start();
+  Client cl(nullptr);
+  cl.connect("127.0.0.1", srv->port(), "", 5000);
+  const std::string data = "5 hello20 abcdefghijklmnopqrst3 end";
+  cl.send(data.data(), data.size(), 5000);
+  REQUIRE(r.wait_frames(3));
+  {
+    std::lock_guard<std::mutex> l(r.mu);
+    CHECK(r.frames == std::vector<std::string>{"hello", "abcdefghij", "end"});
+  }
+  CHECK(r.wait_log("sent a frame larger than 10 bytes: truncated"));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_FRAMES_OVERSIZE) == 1);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_FRAMES_RECEIVED) == 3);
+  srv->stop(1000);
+}
+
+TEST_CASE("server: an idle session is closed after the idle timeout") {
+  Receiver r;
+  auto srv = make_server(nullptr, r);
+  srv->settings().idle_timeout_s = 1;
+  srv->listen();
+  srv->start();
+  Client cl(nullptr);
+  cl.connect("127.0.0.1", srv->port(), "", 5000);
+  REQUIRE(r.wait([&] { return r.opened == 1; }));
+  CHECK(r.wait_log("closed: idle for 1 s"));
+  REQUIRE(r.wait([&] { return r.closed == 1; }));
+  int rc = SYSLOGTLS_OK;
+  const auto until = std::chrono::steady_clock::now() + kWait;
+  while (rc == SYSLOGTLS_OK && std::chrono::steady_clock::now() < until) {
+    rc = cl.check();
+    if (rc == SYSLOGTLS_OK) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(rc == SYSLOGTLS_E_CLOSED);
+  srv->stop(1000);
+}
+
+TEST_CASE("server: on_open may refuse a session") {
+  Receiver r;
+  auto srv = make_server(nullptr, r);
+  srv->settings().cb.on_open = [](syslogtls_conn*, void*) { return 1; };
+  srv->listen();
+  srv->start();
+  Fd raw = raw_connect(srv->port());
+  CHECK(closed_by_server(raw.get()));
+  CHECK(r.wait_log("refused by the application"));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_REFUSED) == 1);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_OPENED) == 0);
+  srv->stop(1000);
+  CHECK(r.closed == 0);
+}
