@@ -1,0 +1,440 @@
+/* tls-loader.c - syslogtls-loader: sends numbered RFC 5424 test messages over TLS or TCP (tests, benchmark).
+ *
+ * Uses only the public header syslogtls.h. Each message reads
+ *   <134>1 2026-11-27T10:00:00Z HOST TAG - - - msgnum:00000042: XXXX...
+ * (padded with 'X' to the requested size) so that receivers can be checked
+ * with grep/sort on "msgnum:". Messages are split over -c connections: each
+ * connection sends a contiguous range of sequence numbers, in order. With
+ * several connections they run in parallel threads, or one after another
+ * with --sequential.
+ *
+ * Exit status: 0 when every message was written and every connection closed
+ * cleanly; 1 on any failure (the reason, from syslogtls_errmsg(), on stderr);
+ * 2 for a usage error.
+ */
+#define _GNU_SOURCE 1 /* getopt_long */
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "syslogtls.h"
+
+#define MAX_PEERS 16
+#define MAX_CONNECTIONS 1024
+#define MAX_WRITE (4u * 1024 * 1024) /* bytes per send, unless one message is larger */
+
+typedef struct options {
+  const char *host;
+  unsigned port;
+  unsigned long long count;
+  unsigned long long start;
+  size_t size;
+  unsigned connections;
+  int sequential;
+  int framing;
+  int plain;
+  const char *ca, *cert, *key, *auth, *priority, *servername, *source;
+  const char *peers[MAX_PEERS];
+  int npeers;
+  unsigned timeout_ms;
+  unsigned batch;
+  const char *hostname;
+  const char *tag;
+  int verbose;
+} options;
+
+/* One connection's work and result. Written by its thread only; read by main
+ * after the thread was joined. */
+typedef struct job {
+  const options *opt;
+  syslogtls_tls_config *tls;
+  unsigned index;
+  unsigned long long first;
+  unsigned long long n;
+  unsigned long long sent;
+  int rc;
+  char error[512];
+  char tls_version[64];
+  char cipher[128];
+} job;
+
+static char g_timestamp[32];
+static pthread_mutex_t g_log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: syslogtls-loader -t HOST -p PORT [options]\n"
+          "  -t, --target HOST        receiver host name or address (default 127.0.0.1)\n"
+          "  -p, --port PORT          receiver port (default 6514)\n"
+          "  -n, --count N            messages to send (default 1000)\n"
+          "      --start N            first sequence number (default 0)\n"
+          "  -s, --size BYTES         bytes per message, padded with 'X' (default: no padding)\n"
+          "  -c, --connections N      connections; messages are split over them (default 1)\n"
+          "      --sequential         run the connections one after another (default: threads)\n"
+          "  -F, --framing MODE       octet-counted (default) or lf\n"
+          "      --plain              plaintext TCP instead of TLS\n"
+          "      --ca FILE            CA certificate(s) to verify the receiver\n"
+          "      --cert FILE          client certificate\n"
+          "      --key FILE           client private key\n"
+          "      --auth MODE          anon, x509/certvalid, x509/name (default), x509/fingerprint\n"
+          "      --peer NAME          permitted receiver name or fingerprint (repeatable)\n"
+          "      --servername NAME    SNI and name to verify (default: HOST)\n"
+          "      --priority STRING    GnuTLS priority string\n"
+          "      --source ADDR        bind this source address before connecting\n"
+          "      --timeout MS         connect, handshake, send and close timeout (default 10000)\n"
+          "      --batch N            messages per write (default 256)\n"
+          "      --hostname NAME      HOSTNAME field of the messages (default: this host)\n"
+          "      --tag NAME           APP-NAME field of the messages (default tls-loader)\n"
+          "  -v, --verbose            print library log messages of every level\n"
+          "  -h, --help\n");
+}
+
+static int parse_ull(const char *text, unsigned long long max, unsigned long long *out) {
+  char *end = NULL;
+  unsigned long long v;
+  if (text == NULL || *text == '\0' || *text == '-') return -1;
+  errno = 0;
+  v = strtoull(text, &end, 10);
+  if (errno != 0 || *end != '\0' || v > max) return -1;
+  *out = v;
+  return 0;
+}
+
+static void fail_usage(const char *fmt, ...) {
+  va_list ap;
+  fputs("syslogtls-loader: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputs(" (try --help)\n", stderr);
+  exit(2);
+}
+
+static void set_error(job *j, const char *what, int rc) {
+  const char *detail = syslogtls_errmsg();
+  snprintf(j->error, sizeof j->error, "connection %u: %s: %s%s%s", j->index, what, syslogtls_strerror(rc),
+           *detail ? ": " : "", detail);
+  j->rc = rc;
+}
+
+static void log_cb(int level, int code, const char *msg, void *user) {
+  const job *j = (const job *)user;
+  (void)code;
+  if (level > SYSLOGTLS_LOG_WARNING && !j->opt->verbose) return;
+  pthread_mutex_lock(&g_log_lock);
+  fprintf(stderr, "syslogtls-loader: connection %u: %s\n", j->index, msg);
+  pthread_mutex_unlock(&g_log_lock);
+}
+
+/* Formats message number seq into msg (capacity cap); returns its length. */
+static size_t format_message(const options *o, unsigned long long seq, char *msg, size_t cap) {
+  int n = snprintf(msg, cap, "<134>1 %s %s %s - - - msgnum:%08llu:", g_timestamp, o->hostname, o->tag, seq);
+  size_t len = n < 0 ? 0 : (size_t)n;
+  if (len >= cap) len = cap - 1;
+  if (o->size > len) {
+    if (o->size - len >= 2) {
+      msg[len++] = ' ';
+    }
+    memset(msg + len, 'X', o->size - len);
+    len = o->size;
+  }
+  return len;
+}
+
+static void *run_job(void *arg) {
+  job *j = (job *)arg;
+  const options *o = j->opt;
+  syslogtls_client *cl = NULL;
+  char *msg = NULL, *buf = NULL;
+  size_t msg_cap = o->size + 512;
+  /* a frame is the message plus at most 20 digits, a space or an LF */
+  const size_t frame_max = msg_cap + 24;
+  unsigned batch = o->batch;
+  size_t buf_cap, used = 0;
+  unsigned in_batch = 0;
+  unsigned long long i;
+  int rc;
+
+  j->rc = 0;
+  msg = malloc(msg_cap);
+  if ((size_t)batch * frame_max > MAX_WRITE) batch = (unsigned)(MAX_WRITE / frame_max);
+  if (batch == 0) batch = 1;
+  buf_cap = frame_max * batch;
+  buf = malloc(buf_cap);
+  if (msg == NULL || buf == NULL) {
+    snprintf(j->error, sizeof j->error, "connection %u: out of memory", j->index);
+    j->rc = SYSLOGTLS_E_NOMEM;
+    goto out;
+  }
+  rc = syslogtls_client_new(&cl, j->tls);
+  if (rc != SYSLOGTLS_OK) {
+    set_error(j, "client", rc);
+    goto out;
+  }
+  syslogtls_client_set_log(cl, log_cb, j);
+  if (o->source != NULL && (rc = syslogtls_client_set_source(cl, o->source)) != SYSLOGTLS_OK) {
+    set_error(j, "source address", rc);
+    goto out;
+  }
+  rc = syslogtls_client_connect(cl, o->host, o->port, o->servername, o->timeout_ms);
+  if (rc != SYSLOGTLS_OK) {
+    set_error(j, "connect", rc);
+    goto out;
+  }
+  snprintf(j->tls_version, sizeof j->tls_version, "%s", syslogtls_client_tls_version(cl));
+  snprintf(j->cipher, sizeof j->cipher, "%s", syslogtls_client_cipher(cl));
+
+  for (i = 0; i < j->n; ++i) {
+    size_t len = format_message(o, j->first + i, msg, msg_cap);
+    size_t flen = syslogtls_frame_encode(o->framing, msg, len, buf + used, buf_cap - used, NULL);
+    if (flen == 0 || flen > buf_cap - used) {
+      snprintf(j->error, sizeof j->error, "connection %u: cannot encode message: %s", j->index,
+               syslogtls_errmsg());
+      j->rc = SYSLOGTLS_E_INTERNAL;
+      goto out;
+    }
+    used += flen;
+    if (++in_batch == batch || i + 1 == j->n) {
+      rc = syslogtls_client_send(cl, buf, used, o->timeout_ms);
+      if (rc != SYSLOGTLS_OK) {
+        set_error(j, "send", rc);
+        goto out;
+      }
+      j->sent += in_batch;
+      used = 0;
+      in_batch = 0;
+    }
+  }
+  rc = syslogtls_client_close(cl, o->timeout_ms);
+  if (rc != SYSLOGTLS_OK) {
+    set_error(j, "close", rc);
+    goto out;
+  }
+out:
+  syslogtls_client_free(cl);
+  free(msg);
+  free(buf);
+  return NULL;
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void parse_options(int argc, char **argv, options *o) {
+  enum { O_START = 256, O_SEQ, O_PLAIN, O_CA, O_CERT, O_KEY, O_AUTH, O_PEER, O_SNI, O_PRIO, O_SOURCE,
+         O_TIMEOUT, O_BATCH, O_HOSTNAME, O_TAG };
+  static const struct option longopts[] = {
+      {"target", required_argument, NULL, 't'},   {"port", required_argument, NULL, 'p'},
+      {"count", required_argument, NULL, 'n'},    {"start", required_argument, NULL, O_START},
+      {"size", required_argument, NULL, 's'},     {"connections", required_argument, NULL, 'c'},
+      {"sequential", no_argument, NULL, O_SEQ},   {"framing", required_argument, NULL, 'F'},
+      {"plain", no_argument, NULL, O_PLAIN},      {"ca", required_argument, NULL, O_CA},
+      {"cert", required_argument, NULL, O_CERT},  {"key", required_argument, NULL, O_KEY},
+      {"auth", required_argument, NULL, O_AUTH},  {"peer", required_argument, NULL, O_PEER},
+      {"servername", required_argument, NULL, O_SNI}, {"priority", required_argument, NULL, O_PRIO},
+      {"source", required_argument, NULL, O_SOURCE},  {"timeout", required_argument, NULL, O_TIMEOUT},
+      {"batch", required_argument, NULL, O_BATCH},    {"hostname", required_argument, NULL, O_HOSTNAME},
+      {"tag", required_argument, NULL, O_TAG},        {"verbose", no_argument, NULL, 'v'},
+      {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0}};
+  unsigned long long v;
+  int c;
+
+  while ((c = getopt_long(argc, argv, "t:p:n:s:c:F:vh", longopts, NULL)) != -1) {
+    switch (c) {
+      case 't': o->host = optarg; break;
+      case 'p':
+        if (parse_ull(optarg, 65535, &v) != 0 || v == 0) fail_usage("invalid port '%s'", optarg);
+        o->port = (unsigned)v;
+        break;
+      case 'n':
+        if (parse_ull(optarg, 99999999999ULL, &o->count) != 0) fail_usage("invalid count '%s'", optarg);
+        break;
+      case O_START:
+        if (parse_ull(optarg, 99999999999ULL, &o->start) != 0) fail_usage("invalid start '%s'", optarg);
+        break;
+      case 's':
+        if (parse_ull(optarg, 64ULL * 1024 * 1024, &v) != 0) fail_usage("invalid size '%s'", optarg);
+        o->size = (size_t)v;
+        break;
+      case 'c':
+        if (parse_ull(optarg, MAX_CONNECTIONS, &v) != 0 || v == 0)
+          fail_usage("invalid connection count '%s' (1..%d)", optarg, MAX_CONNECTIONS);
+        o->connections = (unsigned)v;
+        break;
+      case O_SEQ: o->sequential = 1; break;
+      case 'F':
+        if (syslogtls_framing_parse(optarg, &o->framing) != SYSLOGTLS_OK || o->framing == SYSLOGTLS_FRAMING_AUTO)
+          fail_usage("invalid framing '%s' (octet-counted or lf)", optarg);
+        break;
+      case O_PLAIN: o->plain = 1; break;
+      case O_CA: o->ca = optarg; break;
+      case O_CERT: o->cert = optarg; break;
+      case O_KEY: o->key = optarg; break;
+      case O_AUTH: o->auth = optarg; break;
+      case O_PEER:
+        if (o->npeers == MAX_PEERS) fail_usage("too many --peer (max %d)", MAX_PEERS);
+        o->peers[o->npeers++] = optarg;
+        break;
+      case O_SNI: o->servername = optarg; break;
+      case O_PRIO: o->priority = optarg; break;
+      case O_SOURCE: o->source = optarg; break;
+      case O_TIMEOUT:
+        if (parse_ull(optarg, 3600000, &v) != 0 || v == 0) fail_usage("invalid timeout '%s'", optarg);
+        o->timeout_ms = (unsigned)v;
+        break;
+      case O_BATCH:
+        if (parse_ull(optarg, 65536, &v) != 0 || v == 0) fail_usage("invalid batch '%s'", optarg);
+        o->batch = (unsigned)v;
+        break;
+      case O_HOSTNAME: o->hostname = optarg; break;
+      case O_TAG: o->tag = optarg; break;
+      case 'v': o->verbose = 1; break;
+      case 'h': usage(stdout); exit(0);
+      default: usage(stderr); exit(2);
+    }
+  }
+  if (optind != argc) fail_usage("unexpected argument '%s'", argv[optind]);
+  if (o->plain && (o->ca || o->cert || o->key || o->auth || o->npeers || o->priority))
+    fail_usage("--plain excludes the TLS options");
+}
+
+/* Builds and loads the client TLS configuration; exits on failure. */
+static syslogtls_tls_config *make_tls(const options *o) {
+  syslogtls_tls_config *cfg = NULL;
+  int mode, rc, k;
+  const char *what = "tls config";
+
+  rc = syslogtls_tls_config_new(&cfg, SYSLOGTLS_ROLE_CLIENT);
+  if (rc == SYSLOGTLS_OK) {
+    /* default x509/name, like omtls: chain and the receiver's name */
+    what = "--auth";
+    mode = SYSLOGTLS_AUTH_X509_NAME;
+    if (o->auth != NULL) rc = syslogtls_auth_mode_parse(o->auth, &mode);
+    if (rc == SYSLOGTLS_OK) rc = syslogtls_tls_config_set_auth_mode(cfg, mode);
+  }
+  if (rc == SYSLOGTLS_OK && o->ca != NULL) { what = "--ca"; rc = syslogtls_tls_config_set_ca_file(cfg, o->ca); }
+  if (rc == SYSLOGTLS_OK && o->cert != NULL) { what = "--cert"; rc = syslogtls_tls_config_set_cert_file(cfg, o->cert); }
+  if (rc == SYSLOGTLS_OK && o->key != NULL) { what = "--key"; rc = syslogtls_tls_config_set_key_file(cfg, o->key); }
+  if (rc == SYSLOGTLS_OK && o->priority != NULL) {
+    what = "--priority";
+    rc = syslogtls_tls_config_set_priority(cfg, o->priority);
+  }
+  if (rc == SYSLOGTLS_OK) {
+    unsigned ms = o->timeout_ms;
+    what = "handshake timeout";
+    rc = syslogtls_tls_config_set_handshake_timeout(cfg, ms);
+  }
+  for (k = 0; rc == SYSLOGTLS_OK && k < o->npeers; ++k) {
+    what = "--peer";
+    rc = syslogtls_tls_config_add_permitted_peer(cfg, o->peers[k]);
+  }
+  if (rc == SYSLOGTLS_OK) { what = "loading TLS settings"; rc = syslogtls_tls_config_load(cfg); }
+  if (rc != SYSLOGTLS_OK) {
+    fprintf(stderr, "syslogtls-loader: %s: %s: %s\n", what, syslogtls_strerror(rc), syslogtls_errmsg());
+    syslogtls_tls_config_free(cfg);
+    exit(1);
+  }
+  return cfg;
+}
+
+int main(int argc, char **argv) {
+  options o;
+  job *jobs;
+  pthread_t *threads;
+  syslogtls_tls_config *tls = NULL;
+  unsigned long long next, sent = 0;
+  unsigned k, started = 0;
+  int failed = 0;
+  double t0, elapsed;
+  char host[256];
+  time_t now = time(NULL);
+  struct tm tm;
+
+  memset(&o, 0, sizeof o);
+  o.host = "127.0.0.1";
+  o.port = 6514;
+  o.count = 1000;
+  o.connections = 1;
+  o.framing = SYSLOGTLS_FRAMING_OCTET_COUNTED;
+  o.timeout_ms = 10000;
+  o.batch = 256;
+  o.tag = "tls-loader";
+  parse_options(argc, argv, &o);
+  signal(SIGPIPE, SIG_IGN); /* a peer that goes away is reported as an error, not a signal */
+  if (o.hostname == NULL) {
+    char *dot;
+    if (gethostname(host, sizeof host) != 0 || host[0] == '\0') snprintf(host, sizeof host, "-");
+    host[sizeof host - 1] = '\0';
+    dot = strchr(host, '.');
+    if (dot != NULL && dot != host) *dot = '\0';
+    o.hostname = host;
+  }
+  gmtime_r(&now, &tm);
+  strftime(g_timestamp, sizeof g_timestamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+  if (!o.plain) tls = make_tls(&o);
+
+  jobs = calloc(o.connections, sizeof *jobs);
+  threads = calloc(o.connections, sizeof *threads);
+  if (jobs == NULL || threads == NULL) {
+    fprintf(stderr, "syslogtls-loader: out of memory\n");
+    return 1;
+  }
+  next = o.start;
+  for (k = 0; k < o.connections; ++k) {
+    jobs[k].opt = &o;
+    jobs[k].tls = tls;
+    jobs[k].index = k;
+    jobs[k].first = next;
+    jobs[k].n = o.count / o.connections + (k < o.count % o.connections ? 1 : 0);
+    next += jobs[k].n;
+  }
+
+  t0 = now_seconds();
+  if (o.sequential || o.connections == 1) {
+    for (k = 0; k < o.connections; ++k) {
+      run_job(&jobs[k]);
+      if (jobs[k].rc != 0) break; /* later connections would only repeat the failure */
+    }
+  } else {
+    for (k = 0; k < o.connections; ++k) {
+      int e = pthread_create(&threads[k], NULL, run_job, &jobs[k]);
+      if (e != 0) {
+        snprintf(jobs[k].error, sizeof jobs[k].error, "connection %u: cannot create thread: %s", k, strerror(e));
+        jobs[k].rc = SYSLOGTLS_E_INTERNAL;
+        break;
+      }
+      ++started;
+    }
+    for (k = 0; k < started; ++k) pthread_join(threads[k], NULL);
+  }
+  elapsed = now_seconds() - t0;
+
+  for (k = 0; k < o.connections; ++k) {
+    sent += jobs[k].sent;
+    if (jobs[k].rc != 0) {
+      fprintf(stderr, "syslogtls-loader: %s\n", jobs[k].error);
+      failed = 1;
+    }
+  }
+  printf("syslogtls-loader: sent %llu of %llu messages over %u connection(s) in %.3f s (%.0f msgs/s); %s%s%s\n",
+         sent, o.count, o.connections, elapsed, elapsed > 0 ? (double)sent / elapsed : 0.0,
+         o.plain ? "plaintext" : (jobs[0].tls_version[0] ? jobs[0].tls_version : "no TLS session"),
+         o.plain || !jobs[0].cipher[0] ? "" : " ", o.plain ? "" : jobs[0].cipher);
+  fflush(stdout);
+  free(jobs);
+  free(threads);
+  syslogtls_tls_config_free(tls);
+  return failed ? 1 : 0;
+}
