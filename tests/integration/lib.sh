@@ -31,7 +31,8 @@
 #                                  (same || exit $? rule)
 #   conf_head NAME                 print the common config head for daemon NAME:
 #                                  global() with workDirectory $T/NAME.work,
-#                                  processInternalMessages, no DNS; templates
+#                                  processInternalMessages, no DNS; one main
+#                                  queue worker (keeps order); templates
 #                                  "t_out" (%fromhost-ip% %inputname% %msg%),
 #                                  "t_json" (%msg:::json%, one record per line),
 #                                  "t_raw" (%rawmsg%); and a rule writing
@@ -70,7 +71,8 @@
 #                                  (decimal without leading zeros)
 #   stat_value STATSFILE NAME COUNTER
 #                                  print the last value of COUNTER of the impstats
-#                                  object NAME (empty if none yet)
+#                                  object NAME, NAME(x) or x(NAME) -- imtls names
+#                                  its inputs "imtls(NAME)" (empty if none yet)
 #   wait_for_stat STATSFILE NAME COUNTER VALUE [TIMEOUT]
 #                                  until that counter is >= VALUE
 #   send_gnutls_cli PORT CERTNAME [ARGS...] < DATA
@@ -225,6 +227,7 @@ conf_head() {
     cat <<EOF
 global(workDirectory="$T/$1.work" processInternalMessages="on"
        net.enableDNS="off" maxMessageSize="64k")
+main_queue(queue.workerThreads="1")
 template(name="t_out" type="string" string="%fromhost-ip% %inputname% %msg%\\n")
 template(name="t_json" type="string" string="%fromhost-ip% %inputname% %msg:::json%\\n")
 template(name="t_raw" type="string" string="%rawmsg%\\n")
@@ -408,8 +411,8 @@ seq_check() {
 
 stat_value() {
     # impstats json: { "name": "X", "origin": "Y", "counter": N, ... }; the last
-    # line for NAME (or "NAME(...)", as imtcp names listeners) wins
-    grep -E "\"name\": *\"$2(\\([^\"]*\\))?\"" "$1" 2>/dev/null | tail -n 1 \
+    # line for NAME, "NAME(...)" (imtcp) or "...(NAME)" (imtls(NAME)) wins
+    grep -E "\"name\": *\"($2|$2\\([^\"]*\\)|[^\"]*\\($2\\))\"" "$1" 2>/dev/null | tail -n 1 \
         | sed -n "s/.*\"$3\":[ ]*\([0-9][0-9]*\).*/\1/p"
 }
 
@@ -641,8 +644,8 @@ start_stunnel() {
 
 # ---- refusals ------------------------------------------------------------------------------
 #   wait_for_refusal NAME REGEX [TIMEOUT]
-#                                  until $T/NAME.log has a line matching "refused",
-#                                  the peer "127.0.0.1:PORT" and REGEX (all -Ei)
+#                                  until $T/NAME.log has a line naming the peer
+#                                  "127.0.0.1:PORT" and matching REGEX (-Ei)
 #   assert_serves_good_client NAME [CERTNAME]
 #                                  the daemon NAME (started with start_imtls, $PORT)
 #                                  still accepts a trusted certificate (default
@@ -650,8 +653,7 @@ start_stunnel() {
 #                                  arrives in $T/NAME.out
 wait_for_refusal() {
     _n=$(_tb_timeout "${3:-}")
-    while ! grep -Ei 'refused' "$T/$1.log" 2>/dev/null \
-            | grep -Ei '127\.0\.0\.1:[0-9]+' | grep -Eiq -- "$2"; do
+    while ! grep -Ei '127\.0\.0\.1:[0-9]+' "$T/$1.log" 2>/dev/null | grep -Eiq -- "$2"; do
         [ "$_n" -gt 0 ] || fail "$1.log: no refusal matching /$2/ within ${3:-$TB_TIMEOUT}s"
         sleep 0.1
         _n=$((_n - 1))
