@@ -25,12 +25,13 @@ imtls_conf chk > "$T/chk.conf" || exit $?
 rsyslogd_check "$T/chk.conf" || fail "good config refused: $(cat "$T/check.out")"
 assert_no_grep "$T/check.out" 'error([^s]|$)'
 
-bad 'tls\.authMode.*x509/bogus|x509/bogus.*tls\.authMode' 'tls.authMode="x509/bogus"'
-bad 'tls\.keyFile' -tls.keyFile
-bad 'nonexistent\.pem' "tls.certFile=\"$T/nonexistent.pem\""
-bad 'port.*70000|70000.*port' -port 'port="70000"' "listenPortFileName=\"$T/x.port\""
-bad 'loopback' 'tls="off"' 'address="0.0.0.0"'
-bad 'framing.*bogus|bogus.*framing' 'framing="bogus"'
-bad 'oversizeMode.*bogus|bogus.*oversizeMode' 'oversizeMode="bogus"'
-bad 'listenPortFileName' 'port="0"'
-bad 'nosuchruleset' 'ruleset="nosuchruleset"'
+bad "parameter 'tls\.authMode'.*unknown value 'x509/bogus'" 'tls.authMode="x509/bogus"'
+bad "parameter 'tls\.keyFile'.*required" -tls.keyFile
+bad "parameter 'tls\.certFile'.*cannot read '[^']*nonexistent\.pem'" \
+    "tls.certFile=\"$T/nonexistent.pem\""
+bad "parameter 'port'.*out of range.*70000" -port 'port="70000"' "listenPortFileName=\"$T/x.port\""
+bad "parameter 'tls'.*loopback.*'0\.0\.0\.0'" 'tls="off"' 'address="0.0.0.0"'
+bad "parameter 'framing'.*unknown value 'bogus'" 'framing="bogus"'
+bad "parameter 'oversizeMode'.*unknown value 'bogus'" 'oversizeMode="bogus"'
+bad "parameter 'listenPortFileName'.*required with port=.0" 'port="0"'
+bad "parameter 'ruleset'.*'nosuchruleset' not found" 'ruleset="nosuchruleset"'

@@ -26,5 +26,5 @@ assert_grep "$T/recv.out" '^127\.0\.0\.1 recv '
 if imtls_only; then
     imtls_conf bad 'tls="off"' 'address="0.0.0.0"' 'port="6514"' > "$T/bad.conf"
     rsyslogd_check "$T/bad.conf" && fail "rsyslogd -N1 accepted tls=\"off\" on 0.0.0.0"
-    assert_grep "$T/check.out" 'tls.*off.*loopback|loopback.*tls'
+    assert_grep "$T/check.out" "parameter 'tls'.*loopback"
 fi
