@@ -80,9 +80,12 @@ ssize_t pull_cb(gnutls_transport_ptr_t ptr, void* data, size_t len) {
   if (im->first_byte < 0) {
     im->first_byte = static_cast<unsigned char>(static_cast<const char*>(data)[0]);
     // A TLS client starts with a handshake record (22) or an SSLv2-style
-    // hello (high bit set). Anything else is not TLS: fail now instead of
-    // waiting for a record length made of text.
-    if (im->cfg->role() == SYSLOGTLS_ROLE_SERVER && im->first_byte != 22 && im->first_byte < 0x80) {
+    // hello (high bit set); a TLS server answers with a handshake record or
+    // an alert (21). Anything else is not TLS: fail now instead of waiting
+    // for a record length made of text.
+    const bool server = im->cfg->role() == SYSLOGTLS_ROLE_SERVER;
+    const int b = im->first_byte;
+    if (server ? (b != 22 && b < 0x80) : (b != 22 && b != 21)) {
       im->not_tls = true;
       set_transport_errno(im, EPROTO);
       return -1;
@@ -341,7 +344,8 @@ Io TlsSession::fail_handshake(int rc) {
   }
   if (!m.refusal.empty()) return fail(SYSLOGTLS_E_PEER_REJECTED, m.refusal);
   if (m.not_tls)
-    return fail(SYSLOGTLS_E_TLS, who + ": not a TLS handshake (plaintext sent to a TLS port?)");
+    return fail(SYSLOGTLS_E_TLS, who + (server ? ": not a TLS handshake (plaintext sent to a TLS port?)"
+                                              : ": the server's reply is not TLS (a plaintext port?)"));
   if (server && (rc == GNUTLS_E_NO_CERTIFICATE_FOUND || rc == GNUTLS_E_CERTIFICATE_REQUIRED)) {
     const char* mode = TlsConfig::auth_mode_name(m.cfg->auth_mode());
     return fail(SYSLOGTLS_E_PEER_REJECTED,
@@ -366,8 +370,6 @@ Io TlsSession::fail_handshake(int rc) {
       text += " (no common TLS parameters, or the peer refused our certificate)";
     return fail(SYSLOGTLS_E_REJECTED_BY_PEER, text);
   }
-  if (m.first_byte >= 0 && m.first_byte != 22 && m.first_byte != 21)
-    return fail(SYSLOGTLS_E_TLS, who + ": the peer's reply is not TLS (a plaintext port?)");
   if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET)
     return fail(SYSLOGTLS_E_TLS, who + ": TLS protocol version mismatch: the peer offers no TLS version "
                                        "allowed by tls.priorityString (default: TLS1.2 and TLS1.3)");

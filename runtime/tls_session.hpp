@@ -95,6 +95,9 @@ class TlsSession final {
   // SYSLOGTLS_E_REJECTED_BY_PEER (alert received), SYSLOGTLS_E_TLS
   // (protocol error, e.g. plaintext sent to a TLS port) or SYSLOGTLS_E_IO,
   // and error_text() explains in words (with peer ip:port and subject).
+  // TLS 1.3: the client completes before the server has checked the
+  // client's certificate; a refusal then reaches the client on its next
+  // read() as failed / SYSLOGTLS_E_REJECTED_BY_PEER.
   // Calling it again after done returns done; after failed, failed.
   // Handshake timeout: the caller's job (config handshake_timeout_ms()).
   Io handshake();

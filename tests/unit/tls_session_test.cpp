@@ -310,7 +310,7 @@ TEST_CASE_FIXTURE(Pki, "server x509/name: permitted peers, wildcard, mismatch, C
   CHECK_MESSAGE(cn.sio == Io::done, cn.server->error_text());
 }
 
-TEST_CASE_FIXTURE(Pki, "expired server certificate is refused with its date") {
+TEST_CASE_FIXTURE(Pki, "expired and not-yet-valid certificates are refused with their dates") {
   auto old = ca.issue({"server.example.net", {"server.example.net"}, {}, -30, -2});
   Side s = server_side();
   s.cert = old.cert;
@@ -321,6 +321,16 @@ TEST_CASE_FIXTURE(Pki, "expired server certificate is refused with its date") {
   CHECK(l.client->error_code() == SYSLOGTLS_E_PEER_REJECTED);
   CHECK(has(l.client->error_text(), "(subject 'CN=server.example.net') refused: certificate expired on 20"));
   CHECK(has(l.client->error_text(), " UTC"));
+
+  auto future = ca.issue({"client.example.net", {"client.example.net"}, {}, 2, 30});
+  Side c = client_side();
+  c.cert = future.cert;
+  c.key = future.key;
+  Link f(c, server_side());
+  f.handshake();
+  CHECK(f.sio == Io::failed);
+  CHECK(f.server->error_code() == SYSLOGTLS_E_PEER_REJECTED);
+  CHECK(has(f.server->error_text(), "(subject 'CN=client.example.net') refused: certificate not valid before 20"));
 }
 
 TEST_CASE_FIXTURE(Pki, "a client without certificate is refused when x509 is required") {
@@ -411,6 +421,19 @@ TEST_CASE_FIXTURE(Pki, "plaintext syslog sent to the TLS server") {
   CHECK(srv.error_code() == SYSLOGTLS_E_TLS);
   CHECK(srv.error_text() == "peer 127.0.0.1:40000: not a TLS handshake (plaintext sent to a TLS port?)");
   CHECK(srv.handshake() == Io::failed);  // stays failed
+}
+
+TEST_CASE_FIXTURE(Pki, "a client connected to a plaintext service") {
+  Wire in, out;
+  MemTransport t(in, out);
+  TlsSession cl(make_config(SYSLOGTLS_ROLE_CLIENT, client_side()), t,
+                PeerInfo{"127.0.0.1", 25, "server.example.net"});
+  CHECK(cl.handshake() == Io::want_read);
+  CHECK_FALSE(out.bytes.empty());  // ClientHello
+  in.bytes = "220 mail.example.net ESMTP ready\r\n";
+  CHECK(cl.handshake() == Io::failed);
+  CHECK(cl.error_code() == SYSLOGTLS_E_TLS);
+  CHECK(cl.error_text() == "peer 127.0.0.1:25: the server's reply is not TLS (a plaintext port?)");
 }
 
 TEST_CASE_FIXTURE(Pki, "handshake: EOF and transport errors") {
