@@ -241,6 +241,12 @@ rs::rsRetVal runInput(rs::thrdInfo_t* thrd) {
     }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
 
+    // No cancellation while draining: rsyslog cancels the input thread after
+    // inputTimeoutShutdown, and unwinding through the joins below would
+    // abort the daemon. The drain is bounded by drainTimeout, so the core's
+    // join still returns; the thread then ends normally.
+    int oldCancel = 0;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &oldCancel);
     stopAll(mc, static_cast<unsigned>(mc->defaults.drainTimeout));
     guard.disarm();
   });
