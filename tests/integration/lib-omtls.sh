@@ -65,10 +65,10 @@ _omtls_action_omfwd() {
     printf 'action(type="omfwd" protocol="tcp" streamDriver="gtls"'
     _mode=1 _framing=octet-counted _auth=x509/name _peers=
     for _kv in "$@"; do
-        _k=${_kv%%=*} _v=${_kv#*=}
-        case $_k in
+        _ok=${_kv%%=*} _v=${_kv#*=}
+        case $_ok in
             target) _omtls_kv target "$_v" ;;
-            port|template|name) _omtls_kv "$_k" "$_v" ;;
+            port|template|name) _omtls_kv "$_ok" "$_v" ;;
             framing) [ "$_v" = lf ] && _framing=traditional ;;
             tls) [ "$_v" = off ] && _mode=0 ;;
             tls.caFile) _omtls_kv streamDriver.caFile "$_v" ;;
@@ -77,7 +77,7 @@ _omtls_action_omfwd() {
             tls.authMode) _auth=$_v ;;
             tls.permittedPeer) _peers=$(echo "$_v" | tr -d '[]" ') ;;
             tls.priorityString) _omtls_kv gnutlsPriorityString "$_v" ;;
-            queue.*|action.*) _omtls_kv "$_k" "$_v" ;;
+            queue.*|action.*) _omtls_kv "$_ok" "$_v" ;;
             *) ;;   # omtls-only parameter: no omfwd equivalent
         esac
     done
@@ -168,11 +168,11 @@ _omtls_out_ruleset() {
 # (for a daemon restarted on a fixed port).
 omtls_wait_listen() {
     need_tool ss
-    _n=$(_tb_timeout "${3:-}")
+    _on=$(_tb_timeout "${3:-}")
     while ! ss -Htln "src $1 and sport = :$2" 2>/dev/null | grep -q .; do
-        [ "$_n" -gt 0 ] || fail "nothing listens on $1:$2 after ${3:-$TB_TIMEOUT}s"
+        [ "$_on" -gt 0 ] || fail "nothing listens on $1:$2 after ${3:-$TB_TIMEOUT}s"
         sleep 0.1
-        _n=$((_n - 1))
+        _on=$((_on - 1))
     done
 }
 
@@ -209,11 +209,11 @@ omtls_distinct() {
 # omtls_wait_distinct N TIMEOUT FILES...: until FILES together hold N
 # distinct msgnums.
 omtls_wait_distinct() {
-    _want=$1 _n=$(_tb_timeout "$2"); shift 2
+    _want=$1 _on=$(_tb_timeout "$2"); shift 2
     while [ "$(omtls_distinct "$@")" -lt "$_want" ]; do
-        [ "$_n" -gt 0 ] || fail "only $(omtls_distinct "$@") of $_want distinct messages arrived"
+        [ "$_on" -gt 0 ] || fail "only $(omtls_distinct "$@") of $_want distinct messages arrived"
         sleep 0.1
-        _n=$((_n - 1))
+        _on=$((_on - 1))
     done
 }
 
@@ -263,14 +263,66 @@ omtls_start_stunnel() {
         } > "$T/$_sn.stunnel.conf"
         rm -f "$T/$_sn.stunnel.log"
         start_bg "$_sn" "$_st" "$T/$_sn.stunnel.conf"
-        _n=$(_tb_timeout 10)
-        while [ "$_n" -gt 0 ]; do
+        _on=$(_tb_timeout 10)
+        while [ "$_on" -gt 0 ]; do
             ss -Htln "src 127.0.0.1 and sport = :$STUNNEL_PORT" | grep -q . && return 0
             ps -p "$(cat "$T/$_sn.bgpid")" -o stat= 2>/dev/null | grep -qv Z || break
             sleep 0.1
-            _n=$((_n - 1))
+            _on=$((_on - 1))
         done
         stop_bg "$_sn"
     done
     fail "stunnel did not start (see $T/$_sn.stunnel.log)"
+}
+
+# omtls_restart_receiver NAME SENDER: stop receiver NAME (started from
+# $T/NAME.conf, listening on 127.0.0.1:$PORT), wait until SENDER's omtls
+# noticed the outage (connect.failed or suspended grew; with OMTLS_SENDER=
+# omfwd, which has no such counter, one resume interval), start it again
+# from the same config on the same port.
+omtls_restart_receiver() {
+    _before=$(( $(omtls_stat "$2" connect.failed) + $(omtls_stat "$2" suspended) ))
+    stop_rsyslogd "$1"
+    if [ "$OMTLS_SENDER" = omtls ]; then
+        _on=$(_tb_timeout 15)
+        while [ $(( $(omtls_stat "$2" connect.failed) + $(omtls_stat "$2" suspended) )) -le "$_before" ]; do
+            [ "$_on" -gt 0 ] || fail "$2 did not notice that $1 went away"
+            sleep 0.1
+            _on=$((_on - 1))
+        done
+    else
+        sleep 1
+    fi
+    start_rsyslogd "$1" "$T/$1.conf"
+    omtls_wait_listen 127.0.0.1 "$PORT"
+}
+
+# omtls_restart_scenario RESTARTS N: the stream 1..N flows (fed slowly)
+# while the receiver "rcv" is restarted RESTARTS times, spread over the
+# stream (restart k when k*N/(RESTARTS+1) messages arrived); then waits up
+# to 30 s for the rest and prints the tally (sets MISSING, DUPLICATES).
+omtls_restart_scenario() {
+    omtls_feed_slowly 1 "$2" 300
+    _ok=1
+    while [ $_ok -le "$1" ]; do
+        wait_for_count "$T/rcv.out" $(( _ok * $2 / ($1 + 1) )) 30
+        omtls_restart_receiver rcv snd
+        _ok=$((_ok + 1))
+    done
+    omtls_feeder_wait 60
+    # arrival of the last message proves the sender resumed after the last restart
+    _on=$(_tb_timeout 30)
+    while ! grep -q "msgnum:$(printf %08d "$2"):" "$T/rcv.out"; do
+        [ "$_on" -gt 0 ] || break
+        sleep 0.1
+        _on=$((_on - 1))
+    done
+    if [ "$OMTLS_SENDER" = omtls ]; then
+        _on=$(_tb_timeout 30)
+        while [ "$(omtls_distinct "$T/rcv.out")" -lt "$2" ] && [ "$_on" -gt 0 ]; do
+            sleep 0.1
+            _on=$((_on - 1))
+        done
+    fi
+    omtls_tally "$2" "$T/rcv.out"
 }
