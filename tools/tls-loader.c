@@ -76,7 +76,7 @@ static void usage(FILE *f) {
           "  -p, --port PORT          receiver port (default 6514)\n"
           "  -n, --count N            messages to send (default 1000)\n"
           "      --start N            first sequence number (default 0)\n"
-          "  -s, --size BYTES         bytes per message, padded with 'X' (default: no padding)\n"
+          "  -s, --size BYTES         bytes per message without framing, padded with 'X' (default: no padding)\n"
           "  -c, --connections N      connections; messages are split over them (default 1)\n"
           "      --sequential         run the connections one after another (default: threads)\n"
           "  -F, --framing MODE       octet-counted (default) or lf\n"
