@@ -250,6 +250,9 @@ void Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_
 void Listener::onLog(int level, int code, const char* msg, void* user) {
   auto* self = static_cast<Listener*>(user);
   const char* prefix = self->logPrefix_.c_str();
+  // Refusals and failures (a warning carrying an error code) are logged as
+  // errors; session lines stay informational.
+  if (level == SYSLOGTLS_LOG_WARNING && code != 0) level = SYSLOGTLS_LOG_ERR;
   switch (level) {
     case SYSLOGTLS_LOG_ERR:
       host::logError(rs::NO_ERRCODE, "%s%s", prefix, msg);

@@ -1,0 +1,134 @@
+// host_test.cpp - unit tests of the host layer (guard, firewall, entry-point
+// table, parameter tables) against stand-ins for the rsyslogd symbols.
+//
+// Concurrency & Locking: single-threaded tests.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <new>
+#include <stdexcept>
+
+#include "core.hpp"
+#include "firewall.hpp"
+#include "guard.hpp"
+#include "host_test_stubs.hpp"
+#include "log.hpp"
+#include "params.hpp"
+
+namespace {
+
+bool loggedContains(const std::string& needle) {
+  for (const auto& l : stubs::logged)
+    if (l.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("host versions: only 8.2302.x is accepted") {
+  CHECK(host::hostVersionSupported("8.2302.0"));
+  CHECK(host::hostVersionSupported("8.2302.1"));
+  CHECK_FALSE(host::hostVersionSupported("8.2404.0"));
+  CHECK_FALSE(host::hostVersionSupported("8.23020.0"));
+  CHECK_FALSE(host::hostVersionSupported("8.2302."));
+  CHECK_FALSE(host::hostVersionSupported(""));
+}
+
+TEST_CASE("probeHost: the override replaces the version, the build-id is read") {
+  setenv("RSYSLOG_TLS_HOST_VERSION_OVERRIDE", "8.2404.0", 1);
+  host::HostIdentity id = host::probeHost();
+  unsetenv("RSYSLOG_TLS_HOST_VERSION_OVERRIDE");
+  CHECK(id.swVersion == "8.2404.0");
+  CHECK(id.buildId.find_first_not_of("0123456789abcdef") == std::string::npos);
+}
+
+TEST_CASE("msg layout fingerprint: NDEBUG layout accepted, debug layout refused") {
+  std::string why;
+  stubs::msgLayoutDebugBuild = false;
+  CHECK(host::checkMsgLayout(why));
+  stubs::msgLayoutDebugBuild = true;
+  CHECK_FALSE(host::checkMsgLayout(why));
+  CHECK(why.find("fingerprint") != std::string::npos);
+  stubs::msgLayoutDebugBuild = false;
+}
+
+TEST_CASE("firewall: every exception becomes a logged return code") {
+  host::setModuleName("test");
+  stubs::logged.clear();
+  CHECK(host::guarded("ep1", [] {}) == rs::RS_RET_OK);
+  CHECK(host::guarded("ep2", []() -> rs::rsRetVal { throw host::Error(rs::RS_RET_INVALID_PARAMS, "bad x"); }) ==
+        rs::RS_RET_INVALID_PARAMS);
+  CHECK(loggedContains("test: ep2: bad x"));
+  CHECK(host::guarded("ep3", []() -> rs::rsRetVal { throw std::bad_alloc(); }) == rs::RS_RET_OUT_OF_MEMORY);
+  CHECK(loggedContains("test: ep3: out of memory"));
+  CHECK(host::guarded("ep4", []() -> rs::rsRetVal { throw std::runtime_error("boom"); }) == rs::RS_RET_ERR);
+  CHECK(loggedContains("test: ep4: boom"));
+  CHECK(host::guarded("ep5", []() -> rs::rsRetVal { throw 42; }) == rs::RS_RET_ERR);
+  CHECK(loggedContains("test: ep5: unknown exception"));
+  const auto before = stubs::logged.size();
+  CHECK(host::guarded("ep6", []() -> rs::rsRetVal { throw host::Reported(-5); }) == -5);
+  CHECK(stubs::logged.size() == before);  // already reported: no second line
+}
+
+namespace {
+rs::rsRetVal epA() { return rs::RS_RET_OK; }
+rs::rsRetVal epB(int) { return rs::RS_RET_OK; }
+}  // namespace
+
+TEST_CASE("entry-point table: exact names only") {
+  const host::EntryPointDef table[] = {{"getType", host::ep(&epA)}, {"runInput", host::ep(&epB)}};
+  rs::EntryPoint out = nullptr;
+  CHECK(host::findEntryPoint(table, 2, reinterpret_cast<const rs::uchar*>("runInput"), &out) == rs::RS_RET_OK);
+  CHECK((out == host::ep(&epB)));
+  CHECK(host::findEntryPoint(table, 2, reinterpret_cast<const rs::uchar*>("runinput"), &out) ==
+        rs::RS_RET_MODULE_ENTRY_POINT_NOT_FOUND);
+  CHECK((out == nullptr));
+}
+
+namespace {
+struct Cfg {
+  long long port = 1;
+  std::string name = "dflt";
+  std::vector<std::string> peers;
+  bool on = false;
+};
+}  // namespace
+
+TEST_CASE("parameter table: given values land in the struct, others keep the defaults") {
+  static const host::ParamTable<Cfg> table{
+      {"port", rs::eCmdHdlrInt, 0, &host::applyField<&Cfg::port>},
+      {"name", rs::eCmdHdlrGetWord, 0, &host::applyField<&Cfg::name>},
+      {"peers", rs::eCmdHdlrArray, 0, &host::applyField<&Cfg::peers>},
+      {"on", rs::eCmdHdlrBinary, 0, &host::applyField<&Cfg::on>},
+  };
+  es_str_t* a = es_newStrFromCStr("a.example", 9);
+  es_str_t* b = es_newStrFromCStr("*.b.example", 11);
+  es_str_t* arr[2] = {a, b};
+  rs::cnfarray ar{'A', 2, arr};
+  rs::cnfparamvals vals[4] = {};
+  vals[0].bUsed = 1;
+  vals[0].val.datatype = 'N';
+  vals[0].val.d.n = 6514;
+  vals[2].bUsed = 1;
+  vals[2].val.datatype = 'A';
+  vals[2].val.d.ar = &ar;
+  vals[3].bUsed = 1;
+  vals[3].val.datatype = 'N';
+  vals[3].val.d.n = 1;
+  stubs::nextVals = vals;
+  Cfg c;
+  host::ParamSeen seen;
+  REQUIRE(table.apply(nullptr, c, &seen));
+  CHECK(c.port == 6514);
+  CHECK(c.name == "dflt");
+  CHECK(c.peers == std::vector<std::string>{"a.example", "*.b.example"});
+  CHECK(c.on);
+  CHECK(seen.has("PORT"));
+  CHECK_FALSE(seen.has("name"));
+  es_deleteStr(a);
+  es_deleteStr(b);
+
+  stubs::nextVals = nullptr;  // the core rejected the list
+  CHECK_FALSE(table.apply(nullptr, c));
+}
