@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <strings.h>
+#include <type_traits>
 
 namespace omtls {
 
@@ -31,10 +32,16 @@ std::string lastError(int rc) {
   return syslogtls_strerror(rc);
 }
 
-// Resolves one tls.* value: the action's, else the module default.
+// Resolves one tls.* value: the action's, else the module default. An
+// empty string given in the action clears a module default (e.g.
+// tls.certFile="" = no client certificate for this action).
 template <typename T>
 std::optional<T> pick(const std::optional<T>& action, const std::optional<T>& module) {
-  return action ? action : module;
+  const std::optional<T>& v = action ? action : module;
+  if constexpr (!std::is_arithmetic_v<T>) {
+    if (v && v->empty()) return std::nullopt;
+  }
+  return v;
 }
 
 }  // namespace
@@ -108,7 +115,7 @@ std::unique_ptr<ActionConfig> ActionConfig::build(const ActionSettings& s, const
         return nullptr;
       }
     }
-    for (const auto& t : s.targets) c->targets_.push_back(Target{t, t, nullptr});
+    for (const auto& t : s.targets) c->targets_.push_back(Target{t, t, nullptr, false});
     warnings.push_back("omtls: tls=\"off\": sending in clear text to " + c->describe());
     return c;
   }
@@ -166,6 +173,7 @@ std::unique_ptr<ActionConfig> ActionConfig::build(const ActionSettings& s, const
       return nullptr;
     }
     t.tls.reset(raw);
+    t.hasClientCert = certFile.has_value();
     const auto fail = [&](const char* param, int code) {
       err = std::string("parameter '") + param + "': " + lastError(code);
       return nullptr;

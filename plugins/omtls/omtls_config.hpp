@@ -46,6 +46,7 @@ struct Target {
   std::string host;        // as configured (name or IP literal)
   std::string serverName;  // SNI / name matched; an IP literal means no SNI
   TlsConfigPtr tls;        // null when tls="off"
+  bool hasClientCert = false;  // tls.certFile/tls.keyFile configured
 };
 
 // Validated, loaded settings of one action. Immutable after build(); shared

@@ -2,7 +2,9 @@
 #include "omtls_sender.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 namespace omtls {
 
@@ -36,7 +38,9 @@ Sender::Sender(const ActionConfig& cfg, ActionShared& shared, Now now)
       sh_(shared),
       now_(std::move(now)),
       fo_(cfg.targets().size(), Millis(cfg.failbackIntervalMs())),
-      batch_(cfg.framing()) {}
+      batch_(cfg.framing()) {
+  for (const auto& t : cfg.targets()) hasClientCert_ = hasClientCert_ || t.hasClientCert;
+}
 
 Sender::~Sender() { close(); }
 
@@ -63,14 +67,46 @@ ClientPtr Sender::connect(std::size_t idx, unsigned timeoutMs) {
   ClientPtr cl(raw);
   syslogtls_client_set_abort_flag(cl.get(), sh_.abortFlag());
   if (cfg_.keepAlive()) syslogtls_client_set_keepalive(cl.get(), 1);
+  const auto started = std::chrono::steady_clock::now();
   rc = syslogtls_client_connect(cl.get(), t.host.c_str(), cfg_.port(), t.serverName.c_str(), timeoutMs);
-  if (rc == SYSLOGTLS_OK) return cl;
+  if (rc == SYSLOGTLS_OK) {
+    rc = confirm(cl.get(), std::chrono::steady_clock::now() - started);
+    if (rc == SYSLOGTLS_OK) return cl;
+    const std::string text = errText(rc);
+    bump(sh_.counters.handshakeFailed);
+    sh_.errorOnce(idx, "omtls: target '" + t.host + "' port " + std::to_string(cfg_.port()) +
+                           " refused the session right after the TLS handshake: " + text +
+                           (cfg_.targets()[idx].tls && !hasClientCert_ ? " (the server may require a client "
+                                                                         "certificate: set tls.certFile and tls.keyFile)"
+                                                                       : ""));
+    return nullptr;
+  }
   const std::string text = errText(rc);
   bump(isHandshakeFailure(rc, text) ? sh_.counters.handshakeFailed : sh_.counters.connectFailed);
   if (rc != SYSLOGTLS_E_ABORTED)
     sh_.errorOnce(idx, "omtls: cannot connect to target '" + t.host + "' port " + std::to_string(cfg_.port()) +
                            ": " + text);
   return nullptr;
+}
+
+int Sender::confirm(syslogtls_client* cl, std::chrono::steady_clock::duration took) {
+  // TLS 1.3: the client finishes the handshake before the server has
+  // checked the client certificate; a refusal (e.g. certificate required)
+  // arrives as an alert one round trip later. Anything written before it
+  // would be lost, so wait about one handshake duration (at least 50 ms,
+  // at most kConfirmMaxMs) for such an alert before the first write.
+  if (!cfg_.tls()) return SYSLOGTLS_OK;
+  const char* ver = syslogtls_client_tls_version(cl);
+  if (ver == nullptr || std::strcmp(ver, "TLS1.3") != 0) return SYSLOGTLS_OK;
+  using namespace std::chrono;
+  const auto wait = std::clamp(duration_cast<milliseconds>(took), milliseconds(50), milliseconds(kConfirmMaxMs));
+  const auto deadline = steady_clock::now() + wait;
+  for (;;) {
+    const int rc = syslogtls_client_check(cl);
+    if (rc != SYSLOGTLS_OK || aborted()) return rc != SYSLOGTLS_OK ? rc : SYSLOGTLS_E_ABORTED;
+    if (steady_clock::now() >= deadline) return SYSLOGTLS_OK;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
 }
 
 void Sender::adopt(ClientPtr cl, std::size_t idx) {
@@ -138,8 +174,9 @@ void Sender::lost(const std::string& reason) {
 
 Sender::Result Sender::tryResume() {
   if (client_) {
-    if (syslogtls_client_check(client_.get()) == SYSLOGTLS_OK) return Result::Ok;
-    lost("the server closed the connection");
+    const int rc = syslogtls_client_check(client_.get());
+    if (rc == SYSLOGTLS_OK) return Result::Ok;
+    lost(errText(rc));
   }
   return runPass() ? Result::Ok : Result::Suspended;
 }
@@ -149,9 +186,7 @@ Sender::Result Sender::commit(const MsgView* msgs, std::size_t n) {
   failbackIfDue();
   if (client_) {
     const int rc = syslogtls_client_check(client_.get());
-    if (rc != SYSLOGTLS_OK)
-      lost(rc == SYSLOGTLS_E_CLOSED ? std::string("the server closed the connection (close_notify or FIN)")
-                                    : errText(rc));
+    if (rc != SYSLOGTLS_OK) lost(errText(rc));
   }
   if (!client_ && !runPass()) {
     bump(sh_.counters.suspended);

@@ -1,6 +1,7 @@
 // omtls_sender.hpp - Sender: one worker's TLS connection, failover, backoff and batch writes.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -42,6 +43,8 @@ class Sender final {
   static constexpr unsigned kSendTimeoutMs = 10000;
   // Upper bound of the connect timeout of a failback probe.
   static constexpr unsigned kProbeTimeoutMs = 2000;
+  // Upper bound of the wait for a TLS 1.3 server's late refusal after connect.
+  static constexpr unsigned kConfirmMaxMs = 1000;
 
   Sender(const ActionConfig& cfg, ActionShared& shared, Now now = Clock::now);
   ~Sender();  // sends close_notify (bounded by kCloseTimeoutMs)
@@ -61,6 +64,7 @@ class Sender final {
 
  private:
   ClientPtr connect(std::size_t idx, unsigned timeoutMs);
+  int confirm(syslogtls_client* cl, std::chrono::steady_clock::duration took);
   bool runPass();
   void adopt(ClientPtr cl, std::size_t idx);
   void failbackIfDue();
@@ -75,6 +79,7 @@ class Sender final {
   BatchBuffer batch_;
   ClientPtr client_;         // connected client, or null
   uint64_t sentOnConn_ = 0;  // messages written on client_ (rebindInterval)
+  bool hasClientCert_ = false;  // some target's TLS config has a client certificate
 };
 
 }  // namespace omtls
