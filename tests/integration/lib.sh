@@ -44,8 +44,13 @@
 #                                  run "$RSYSLOGD -n -f CONF -i $T/NAME.pid" in the
 #                                  background (stdout+stderr -> $T/NAME.stderr),
 #                                  wait for the pid file and every PORTFILE
+#                                  TB_VALGRIND=1 runs it under valgrind (memory
+#                                  errors only, log $T/NAME.vg); *-vg.sh scripts set
+#                                  it and TB_TIMEOUT_FACTOR, then source the base
+#                                  scenario
 #   stop_rsyslogd NAME             SIGTERM by pid, bounded wait, SIGKILL after
-#                                  (and fail: a daemon that must be killed is a bug)
+#                                  (and fail: a daemon that must be killed is a bug;
+#                                  under TB_VALGRIND=1 also fail on valgrind errors)
 #   rsyslogd_alive NAME            true while the daemon runs
 #   rsyslogd_check CONF            run "$RSYSLOGD -N1 -f CONF"; output in
 #                                  $T/check.out; returns its exit code
@@ -158,7 +163,7 @@ _tb_kill_pidfile() {
 _tb_dump() {
     # print logs of a failed test, bounded
     echo "==== logs of $TEST (work dir $T) ====" >&2
-    for _f in "$T"/*.stderr "$T"/*.log "$T"/*.out "$T"/*.stdout "$T"/*.conf "$T"/check.out; do
+    for _f in "$T"/*.stderr "$T"/*.log "$T"/*.out "$T"/*.stdout "$T"/*.conf "$T"/check.out "$T"/*.vg; do
         [ -f "$_f" ] || continue
         echo "---- $(basename "$_f") ($(wc -l < "$_f") lines, last 40) ----" >&2
         tail -n 40 "$_f" >&2
@@ -253,7 +258,12 @@ start_rsyslogd() {
     shift 2
     for _p in "$@"; do rm -f "$_p"; done
     rm -f "$T/$_name.pid"
-    "$RSYSLOGD" -n -f "$_conf" -i "$T/$_name.pid" >>"$T/$_name.stderr" 2>&1 &
+    _vg=""
+    if [ "${TB_VALGRIND:-0}" = 1 ]; then
+        need_tool valgrind
+        _vg="valgrind --quiet --error-exitcode=99 --num-callers=30 --log-file=$T/$_name.vg"
+    fi
+    $_vg "$RSYSLOGD" -n -f "$_conf" -i "$T/$_name.pid" >>"$T/$_name.stderr" 2>&1 &
     echo $! > "$T/$_name.bgpid"
     _n=$(_tb_timeout)
     while [ ! -s "$T/$_name.pid" ]; do
@@ -288,8 +298,12 @@ stop_rsyslogd() {
     _tb_kill_pidfile "$T/$1.bgpid" "rsyslogd $1"
     _k=$?
     wait "$_pid" 2>/dev/null
+    _st=$?
     rm -f "$T/$1.bgpid"
     [ "$_k" -eq 0 ] || fail "rsyslogd $1 had to be killed"
+    if [ "${TB_VALGRIND:-0}" = 1 ] && [ "$_st" -eq 99 ]; then
+        fail "valgrind found errors in rsyslogd $1 (see $1.vg)"
+    fi
 }
 
 rsyslogd_check() {
