@@ -14,7 +14,7 @@ imtls_conf rcv "port=\"$PORT\"" 'address="127.0.0.1"' > "$T/rcv.conf" || exit $?
 
 omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
     tls.handshakeTimeout=2 connectTimeout=2 \
-    queue.type=LinkedList queue.filename=omtlsq queue.saveOnShutdown=on \
+    queue.type=LinkedList queue.size=200000 queue.filename=omtlsq queue.saveOnShutdown=on \
     queue.dequeueBatchSize=$BATCH action.resumeRetryCount=-1 action.resumeInterval=1)"
 start_rsyslogd snd "$T/snd.conf"
 

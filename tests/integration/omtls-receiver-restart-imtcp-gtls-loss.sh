@@ -15,7 +15,7 @@ omtls_receiver_imtcp_conf rcv "$PORT" gtls
 
 omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
     tls.permittedPeer='["localhost"]' tls.handshakeTimeout=2 connectTimeout=2 \
-    queue.type=LinkedList queue.filename=omtlsq queue.saveOnShutdown=on \
+    queue.type=LinkedList queue.size=200000 queue.filename=omtlsq queue.saveOnShutdown=on \
     action.resumeRetryCount=-1 action.resumeInterval=1)"
 start_rsyslogd snd "$T/snd.conf"
 
