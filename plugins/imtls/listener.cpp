@@ -227,6 +227,7 @@ void Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_
   }
   // The peer IP is also the host name: no DNS lookups on the event loop.
   const char* ip = syslogtls_conn_peer_ip(conn);
+  if (ip == nullptr) ip = "";
   const int ipLen = static_cast<int>(std::strlen(ip));
   const auto* ipU = reinterpret_cast<const rs::uchar*>(ip);
   uint64_t queued = 0;

@@ -52,6 +52,8 @@ using Entry = host::ParamEntry<Settings>;
 class Reporter final {
  public:
   explicit Reporter(const std::string& name) : name_(name) {}
+  Reporter(const Reporter&) = delete;
+  Reporter& operator=(const Reporter&) = delete;
   void operator()(const char* param, const std::string& reason) {
     host::logError(rs::RS_RET_CONF_PARAM_INVLD, "imtls: input '%s': parameter '%s': %s", name_.c_str(), param,
                    reason.c_str());
