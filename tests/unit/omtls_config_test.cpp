@@ -1,0 +1,168 @@
+// omtls_config_test.cpp - unit tests of omtls's action settings validation and per-target TLS policy.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "omtls_config.hpp"
+#include "test_certs.hpp"
+
+using omtls::ActionConfig;
+using omtls::ActionSettings;
+using omtls::TlsDefaults;
+
+namespace {
+
+struct Built {
+  std::unique_ptr<ActionConfig> cfg;
+  std::string err;
+  std::vector<std::string> warnings;
+};
+
+Built build(const ActionSettings& s, const TlsDefaults& md = TlsDefaults()) {
+  Built b;
+  b.cfg = ActionConfig::build(s, md, b.err, b.warnings);
+  return b;
+}
+
+ActionSettings withCa(const std::string& ca, std::vector<std::string> targets = {"logs.example.net"}) {
+  ActionSettings s;
+  s.targets = std::move(targets);
+  s.tlsSettings.caFile = ca;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("loopback targets") {
+  for (const char* h : {"localhost", "LOCALHOST", "ip6-localhost", "a.localhost", "127.0.0.1", "127.1.2.3", "::1",
+                        "::ffff:127.0.0.1"})
+    CHECK_MESSAGE(omtls::isLoopbackTarget(h), h);
+  for (const char* h : {"logs.example.net", "128.0.0.1", "10.0.0.1", "::2", "localhost.example.net", "::ffff:10.0.0.1"})
+    CHECK_FALSE_MESSAGE(omtls::isLoopbackTarget(h), h);
+  CHECK(omtls::isIpLiteral("192.0.2.1"));
+  CHECK(omtls::isIpLiteral("2001:db8::1"));
+  CHECK_FALSE(omtls::isIpLiteral("logs.example.net"));
+}
+
+TEST_CASE("parameter errors name the parameter and the reason") {
+  testcerts::TempDir dir;
+  testcerts::Ca ca(dir);
+  const std::string caFile = ca.cert_file();
+
+  SUBCASE("missing target") {
+    auto b = build(ActionSettings());
+    CHECK_FALSE(b.cfg);
+    CHECK(b.err.find("'target'") != std::string::npos);
+  }
+  SUBCASE("port out of range") {
+    auto s = withCa(caFile);
+    s.port = 70000;
+    auto b = build(s);
+    CHECK_FALSE(b.cfg);
+    CHECK(b.err.find("'port'") != std::string::npos);
+    s.port = 0;
+    CHECK_FALSE(build(s).cfg);
+  }
+  SUBCASE("unknown framing") {
+    auto s = withCa(caFile);
+    s.framing = "auto";  // a receiver mode, not a sender one
+    auto b = build(s);
+    CHECK_FALSE(b.cfg);
+    CHECK(b.err.find("'framing'") != std::string::npos);
+  }
+  SUBCASE("unknown authMode") {
+    auto s = withCa(caFile);
+    s.tlsSettings.authMode = "x509/whatever";
+    auto b = build(s);
+    CHECK(b.err.find("'tls.authMode'") != std::string::npos);
+  }
+  SUBCASE("unreadable caFile") {
+    auto b = build(withCa(dir.file("missing.pem")));
+    CHECK_FALSE(b.cfg);
+    CHECK(b.err.find("'tls.caFile'") != std::string::npos);
+    CHECK(b.err.find("missing.pem") != std::string::npos);
+  }
+  SUBCASE("x509 needs a CA") {
+    ActionSettings s;
+    s.targets = {"logs.example.net"};
+    auto b = build(s);
+    CHECK(b.err.find("'tls.caFile' is required") != std::string::npos);
+  }
+  SUBCASE("certFile without keyFile") {
+    auto leaf = ca.issue({"client.example.net"});
+    auto s = withCa(caFile);
+    s.tlsSettings.certFile = leaf.cert;
+    auto b = build(s);
+    CHECK(b.err.find("'tls.keyFile'") != std::string::npos);
+  }
+  SUBCASE("tls off toward a remote host") {
+    ActionSettings s;
+    s.targets = {"127.0.0.1", "logs.example.net"};
+    s.tls = false;
+    auto b = build(s);
+    CHECK_FALSE(b.cfg);
+    CHECK(b.err.find("'tls'") != std::string::npos);
+    CHECK(b.err.find("logs.example.net") != std::string::npos);
+  }
+  SUBCASE("fingerprint mode needs a pin") {
+    auto s = withCa(caFile);
+    s.tlsSettings.authMode = "x509/fingerprint";
+    auto b = build(s);
+    CHECK(b.err.find("'tls.permittedPeer'") != std::string::npos);
+  }
+}
+
+TEST_CASE("valid settings: defaults, module defaults, warnings") {
+  testcerts::TempDir dir;
+  testcerts::Ca ca(dir);
+
+  SUBCASE("contract defaults") {
+    auto b = build(withCa(ca.cert_file(), {"a.example.net", "192.0.2.7"}));
+    REQUIRE(b.cfg);
+    CHECK(b.cfg->port() == 6514);
+    CHECK(b.cfg->framing() == SYSLOGTLS_FRAMING_OCTET_COUNTED);
+    CHECK(b.cfg->connectTimeoutMs() == 10000);
+    CHECK(b.cfg->failbackIntervalMs() == 60000);
+    CHECK(b.cfg->templateName() == "RSYSLOG_SyslogProtocol23Format");
+    CHECK(b.cfg->statsName() == "omtls(a.example.net)");
+    REQUIRE(b.cfg->targets().size() == 2);
+    CHECK(b.cfg->targets()[1].serverName == "192.0.2.7");  // IP: matched by IP SAN, no SNI
+    CHECK(b.warnings.empty());
+  }
+  SUBCASE("module defaults apply; an empty action value clears them") {
+    TlsDefaults md;
+    md.caFile = ca.cert_file();
+    md.certFile = dir.file("nonexistent-cert.pem");
+    md.keyFile = dir.file("nonexistent-key.pem");
+    ActionSettings s;
+    s.targets = {"logs.example.net"};
+    CHECK_FALSE(build(s, md).cfg);  // module's unreadable cert is used
+    s.tlsSettings.certFile = "";
+    s.tlsSettings.keyFile = "";
+    auto b = build(s, md);
+    CHECK(b.cfg);
+    CHECK_FALSE(b.cfg->targets()[0].hasClientCert);
+  }
+  SUBCASE("anon and tls off warn") {
+    ActionSettings s;
+    s.targets = {"logs.example.net"};
+    s.tlsSettings.authMode = "anon";
+    auto b = build(s);
+    REQUIRE(b.cfg);
+    REQUIRE(b.warnings.size() == 1);
+    CHECK(b.warnings[0].find("anon") != std::string::npos);
+    ActionSettings p;
+    p.targets = {"localhost"};
+    p.tls = false;
+    auto c = build(p);
+    REQUIRE(c.cfg);
+    CHECK_FALSE(c.cfg->tls());
+    CHECK(c.warnings.size() == 1);
+  }
+  SUBCASE("action name names the statistics") {
+    auto s = withCa(ca.cert_file());
+    s.actionName = "fwd";
+    CHECK(build(s).cfg->statsName() == "omtls(fwd)");
+  }
+}
