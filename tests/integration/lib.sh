@@ -29,6 +29,11 @@
 #                                  the test: write  mod=$(imtls_module) || exit $?
 #   loader_tool                    print the path of tools/syslogtls-loader
 #                                  (same || exit $? rule)
+#   run_loader [ARGS...]           run the loader against 127.0.0.1:$PORT with TLS,
+#                                  trusting ca.pem, certificate "client", verifying
+#                                  the server as "localhost"; ARGS are added
+#                                  (e.g. -n 1000 --start 1 -c 4 --source 127.0.0.2);
+#                                  output in $T/loader.out; returns its exit code
 #   conf_head NAME                 print the common config head for daemon NAME:
 #                                  global() with workDirectory $T/NAME.work,
 #                                  processInternalMessages, no DNS; one main
@@ -72,6 +77,8 @@
 #                                  RFC 5424 lines "<13>1 ... TAG - - - msgnum:%08d:"
 #   seq_check FILE FIRST LAST      every msgnum FIRST..LAST exactly once, in order,
 #                                  nothing else carrying a msgnum
+#   count_check FILE FIRST LAST    every msgnum FIRST..LAST exactly once, any order
+#                                  (several connections)
 #   msgnums FILE                   print the msgnum values found in FILE, one a line
 #                                  (decimal without leading zeros)
 #   stat_value STATSFILE NAME COUNTER
@@ -223,6 +230,14 @@ loader_tool() {
         if [ -x "$_p" ]; then echo "$_p"; return 0; fi
     done
     skip "tools/syslogtls-loader not built"
+}
+
+run_loader() {
+    _ld=$(loader_tool) || exit $?
+    gen_certs
+    "$_ld" -t 127.0.0.1 -p "$PORT" --ca "$CERTS/ca.pem" --cert "$CERTS/client-cert.pem" \
+        --key "$CERTS/client-key.pem" --servername localhost --hostname tbhost --tag tbtest \
+        "$@" > "$T/loader.out" 2>&1
 }
 
 # ---- config snippets ------------------------------------------------------------
@@ -419,6 +434,17 @@ seq_check() {
         END { if (!bad && want != b + 1) printf "last msgnum %d, expected %d\n", want - 1, b
               if (!bad && want == b + 1) print "ok" }')
     [ "$_r" = ok ] || fail "seq_check $1 $2..$3: ${_r:-awk failed}"
+}
+
+count_check() {
+    [ -f "$1" ] || fail "count_check: $1 does not exist"
+    _r=$(msgnums "$1" | sort -n | awk -v a="$2" -v b="$3" '
+        BEGIN { want = a + 0 }
+        { if ($1 != want) { printf "msgnum %d %s\n", want, ($1 < want ? "duplicated" : "missing"); bad = 1; exit }
+          want++ }
+        END { if (!bad && want != b + 1) printf "last msgnum %d, expected %d\n", want - 1, b
+              if (!bad && want == b + 1) print "ok" }')
+    [ "$_r" = ok ] || fail "count_check $1 $2..$3: ${_r:-awk failed}"
 }
 
 # ---- impstats -----------------------------------------------------------------------
