@@ -92,6 +92,8 @@
 #                                  presenting $CERTS/CERTNAME-cert.pem (or none when
 #                                  CERTNAME is "-"); output in $T/gnutls-cli.out;
 #                                  returns gnutls-cli's exit code
+#                                  (TB_PEER_HOST=::1 connects there instead,
+#                                  also for send_openssl)
 #   send_openssl PORT CERTNAME [ARGS...] < DATA
 #                                  the same with openssl s_client; output in
 #                                  $T/openssl.out
@@ -477,14 +479,18 @@ send_gnutls_cli() {
     if [ "$_cn" != - ]; then
         set -- --x509certfile="$CERTS/$_cn-cert.pem" --x509keyfile="$CERTS/$_cn-key.pem" "$@"
     fi
-    gnutls-cli "$@" 127.0.0.1 >"$T/gnutls-cli.out" 2>&1
+    gnutls-cli "$@" "${TB_PEER_HOST:-127.0.0.1}" >"$T/gnutls-cli.out" 2>&1
 }
 
 send_openssl() {
     need_tool openssl
     _port=$1 _cn=$2
     shift 2
-    set -- -connect "127.0.0.1:$_port" -CAfile "$CERTS/ca.pem" -quiet -no_ign_eof "$@"
+    case ${TB_PEER_HOST:-127.0.0.1} in
+        *:*) _hp="[$TB_PEER_HOST]:$_port" ;;
+        *) _hp="${TB_PEER_HOST:-127.0.0.1}:$_port" ;;
+    esac
+    set -- -connect "$_hp" -CAfile "$CERTS/ca.pem" -quiet -no_ign_eof "$@"
     if [ "$_cn" != - ]; then
         set -- -cert "$CERTS/$_cn-cert.pem" -key "$CERTS/$_cn-key.pem" "$@"
     fi
