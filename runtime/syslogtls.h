@@ -178,7 +178,10 @@ SYSLOGTLS_API int syslogtls_oversize_parse(const char *text, int *mode);
  * if it is larger than cap nothing is written (call again with a larger
  * buffer). Octet-counted: "LEN SP MSG". LF: MSG followed by LF, with every
  * LF inside MSG replaced by a space (*lf_replaced, if not NULL, is set to
- * 1 when that happened). framing must be OCTET_COUNTED or LF. */
+ * 1 when that happened). framing must be OCTET_COUNTED or LF.
+ * Returns 0 on error (bad framing value, NULL msg with len > 0, an empty
+ * message in octet-counted framing, whose count 0 is invalid); the reason
+ * is in syslogtls_errmsg(). */
 SYSLOGTLS_API size_t syslogtls_frame_encode(int framing, const char *msg, size_t len,
                                             char *out, size_t cap, int *lf_replaced);
 
@@ -189,8 +192,8 @@ SYSLOGTLS_API int syslogtls_decoder_new(syslogtls_decoder **out, int framing,
 SYSLOGTLS_API void syslogtls_decoder_free(syslogtls_decoder *dec);
 
 /* Called once per complete frame; the data is valid only during the call.
- * Return 0 to continue, non-zero to stop decoding (feed then returns that
- * value). */
+ * Return 0 to continue, non-zero to stop decoding: feed then returns that
+ * value and the rest of that buffer is dropped. */
 typedef int (*syslogtls_frame_fn)(const syslogtls_frame *frame, void *user);
 
 /* Feeds bytes; calls fn for every frame completed. Returns 0, the callback's
