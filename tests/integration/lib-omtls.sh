@@ -308,3 +308,8 @@ omtls_restart_scenario() {
     fi
     omtls_tally "$2" "$T/rcv.out"
 }
+
+# omtls_count FILES...: number of msgnum lines in FILES.
+omtls_count() {
+    cat "$@" 2>/dev/null | grep -c 'msgnum:' || true
+}
