@@ -1,0 +1,14 @@
+#!/bin/sh
+# tls.authMode="anon" must be asked for explicitly: it then accepts a client
+# without a certificate, and imtls warns about it at startup.
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+need_tool gnutls-cli
+imtls_only || skip "imtls behaviour only (TB_RECEIVER=imtcp)"
+
+start_imtls recv 'tls.authMode="anon"'
+wait_for_grep "$T/recv.log" 'tls.authMode=.anon.*NOT checked'
+gen_syslog "$T/in.txt" 1 10
+send_gnutls_cli "$PORT" - < "$T/in.txt" || fail "gnutls-cli without certificate exited $?"
+wait_for_count "$T/recv.out" 10
+stop_rsyslogd recv
+seq_check "$T/recv.out" 1 10
