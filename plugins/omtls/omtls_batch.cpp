@@ -25,9 +25,8 @@ bool BatchBuffer::append(const char* msg, std::size_t len) {
 }
 
 void BatchBuffer::trim(std::size_t keep) {
-  if (buf_.size() > keep && used_ == 0) {
-    std::vector<char>(initial_).swap(buf_);
-  }
+  used_ = 0;
+  if (buf_.size() > keep) std::vector<char>(initial_).swap(buf_);
 }
 
 }  // namespace omtls

@@ -24,7 +24,8 @@ class BatchBuffer final {
 
   const char* data() const { return buf_.data(); }
   std::size_t size() const { return used_; }
-  // Gives memory back after an unusually large batch.
+  // Empties the buffer and gives memory back after an unusually large
+  // batch (capacity above keep).
   void trim(std::size_t keep = 1024 * 1024);
 
  private:

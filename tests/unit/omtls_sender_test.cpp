@@ -46,6 +46,7 @@ class Receiver final {
     syslogtls_server_set_address(srv_, addr, port);
     syslogtls_server_set_threads(srv_, 1);
     syslogtls_server_set_session_log(srv_, 0);
+    syslogtls_server_set_max_frame(srv_, 1u << 20, SYSLOGTLS_OVERSIZE_TRUNCATE);
     syslogtls_server_callbacks cb{};
     cb.on_frames = &Receiver::onFrames;
     syslogtls_server_set_callbacks(srv_, &cb, this);
@@ -91,8 +92,10 @@ struct Action {
   std::vector<std::string> logs;
   omtls::TimePoint now = omtls::Clock::now();
 
-  Action(const Pki& pki, std::vector<std::string> targets, unsigned port, const std::string& framing = "octet-counted") {
+  Action(const Pki& pki, std::vector<std::string> targets, unsigned port, const std::string& framing = "octet-counted",
+         unsigned rebind = 0) {
     ActionSettings s;
+    s.rebindInterval = rebind;
     s.targets = std::move(targets);
     s.port = port;
     s.framing = framing;
@@ -234,4 +237,33 @@ TEST_CASE("nothing listens: Suspended, no message counted as sent") {
   CHECK(a.shared->counters.messagesSent == 0);
   CHECK(a.shared->counters.suspended == 1);
   CHECK_FALSE(s.connected());
+}
+
+TEST_CASE("rebindInterval: a new connection after N messages, nothing lost") {
+  Pki pki;
+  Receiver rcv(pki, "127.0.0.1", 0);
+  Action a(pki, {"127.0.0.1"}, rcv.port(), "octet-counted", 3);
+  Sender s(*a.cfg, *a.shared, a.clock());
+  REQUIRE(send(s, {"1", "2"}) == Sender::Result::Ok);
+  REQUIRE(send(s, {"3"}) == Sender::Result::Ok);  // 3 sent: closed after this batch
+  CHECK_FALSE(s.connected());
+  REQUIRE(send(s, {"4", "5", "6", "7"}) == Sender::Result::Ok);
+  REQUIRE(rcv.waitFrames(7));
+  CHECK(rcv.frames() == std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7"});
+  CHECK(a.shared->counters.connects == 2);
+}
+
+TEST_CASE("a large batch grows the buffer once and is sent whole") {
+  Pki pki;
+  Receiver rcv(pki, "127.0.0.1", 0);
+  Action a(pki, {"127.0.0.1"}, rcv.port());
+  Sender s(*a.cfg, *a.shared, a.clock());
+  const std::string big(30000, 'x');
+  std::vector<MsgView> v(100, MsgView{big.data(), big.size()});  // 3 MB: beyond the initial buffer
+  REQUIRE(s.commit(v.data(), v.size()) == Sender::Result::Ok);
+  REQUIRE(rcv.waitFrames(100));
+  const auto f = rcv.frames();
+  CHECK(f[99].size() == big.size());
+  CHECK(f[99].find_first_not_of('x') == std::string::npos);
+  CHECK(a.shared->counters.bytesSent == 100 * (big.size() + 6));  // "30000 " + message
 }
