@@ -180,7 +180,7 @@ omtls_wait_listen() {
 omtls_free_port() {
     need_tool ss
     while :; do
-        _p=$(awk -v s="$$$(date +%N)" 'BEGIN { srand(s); printf "%d", 20000 + int(rand() * 30000) }')
+        _p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 30000 ))
         ss -Htan "sport = :$_p" | grep -q . || { echo "$_p"; return 0; }
     done
 }
@@ -312,4 +312,50 @@ omtls_restart_scenario() {
 # omtls_count FILES...: number of msgnum lines in FILES.
 omtls_count() {
     cat "$@" 2>/dev/null | grep -c 'msgnum:' || true
+}
+
+# omtls_refusal_case SERVER_CERT IMTCP_PARAMS REASON SUBJECT ACTION_ARG...:
+# a refused TLS connection, end to end. The receiver is rsyslog's imtcp +
+# gtls with server certificate SERVER_CERT and extra input parameters
+# IMTCP_PARAMS; or, when SERVER_CERT is "stunnel", a stunnel (OpenSSL) TLS
+# server with the option line IMTCP_PARAMS in front of a plain imtcp. The
+# sender's omtls action gets ACTION_ARG... (omtls_action
+# style) and retries every second. Asserts that: the handshake fails at
+# least 3 times (counter handshake.failed); the sender's log names the
+# target, the resolved IP:port, the server's subject (SUBJECT, an ERE, or
+# "" when the server sends none) and the reason (REASON, an ERE); that
+# line is logged once, not per retry; rsyslogd's own "suspended" notices do
+# not flood; nothing is delivered; both daemons stop cleanly.
+omtls_refusal_case() {
+    omtls_needs_omtls
+    _rcert=$1 _rparams=$2 _reason=$3 _subject=$4
+    shift 4
+    gen_certs
+    if [ "$_rcert" = stunnel ]; then
+        omtls_receiver_imtcp_conf rcv 0 ptcp
+        start_rsyslogd rcv "$T/rcv.conf" "$T/rcv.port"
+        omtls_start_stunnel tunnel "$(port_of "$T/rcv.port")" "$_rparams"
+        PORT=$STUNNEL_PORT
+    else
+        omtls_receiver_imtcp_conf rcv 0 gtls "$_rparams" "$_rcert"
+        start_rsyslogd rcv "$T/rcv.conf" "$T/rcv.port"
+        PORT=$(port_of "$T/rcv.port") || exit $?
+    fi
+    omtls_feed 1 10
+    omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" tls.handshakeTimeout=5 \
+        connectTimeout=5 queue.type=LinkedList action.resumeRetryCount=-1 action.resumeInterval=1 "$@")"
+    start_rsyslogd snd "$T/snd.conf"
+    wait_for_stat "$T/snd.stats" omtls handshake.failed 3 20
+    _line="cannot connect to target '127\.0\.0\.1' port $PORT: .*127\.0\.0\.1:$PORT"
+    [ -n "$_subject" ] && _line="$_line.*$_subject"
+    assert_grep "$T/snd.log" "$_line.*$_reason"
+    _times=$(grep -Eic -- "$_reason" "$T/snd.log")
+    [ "$_times" -eq 1 ] || fail "the refusal was logged $_times times (expected once per state change)"
+    _noise=$(cat "$T/snd.log" "$T/snd.stderr" | grep -c 'suspended' || true)
+    [ "$_noise" -le 10 ] || fail "$_noise 'suspended' notices: the action spins while refused"
+    [ -s "$T/rcv.out" ] && fail "messages were delivered despite the refusal"
+    stop_rsyslogd snd
+    [ "$_rcert" = stunnel ] && stop_bg tunnel
+    stop_rsyslogd rcv
+    echo "refusal logged: $(grep -Ei -- "$_reason" "$T/snd.log" | head -n 1)"
 }
