@@ -74,11 +74,14 @@ std::unique_ptr<ActionConfig> ActionConfig::build(const ActionSettings& s, const
     err = "parameter 'target' is required (host name or IP address of the receiver)";
     return nullptr;
   }
-  for (const auto& t : s.targets) {
+  std::vector<std::string> hosts;
+  for (std::string t : s.targets) {
+    if (t.size() > 2 && t.front() == '[' && t.back() == ']') t = t.substr(1, t.size() - 2);  // "[::1]"
     if (t.empty()) {
       err = "parameter 'target': empty host name";
       return nullptr;
     }
+    hosts.push_back(std::move(t));
   }
   // port
   if (s.port < 1 || s.port > 65535) {
@@ -104,18 +107,18 @@ std::unique_ptr<ActionConfig> ActionConfig::build(const ActionSettings& s, const
   c->rebindInterval_ = s.rebindInterval;
   c->keepAlive_ = s.keepAlive;
   c->templateName_ = s.templateName.empty() ? "RSYSLOG_SyslogProtocol23Format" : s.templateName;
-  c->statsName_ = "omtls(" + (s.actionName.empty() ? s.targets.front() : s.actionName) + ")";
+  c->statsName_ = "omtls(" + (s.actionName.empty() ? hosts.front() : s.actionName) + ")";
   c->tls_ = s.tls;
 
   if (!s.tls) {
-    for (const auto& t : s.targets) {
+    for (const auto& t : hosts) {
       if (!isLoopbackTarget(t)) {
         err = "parameter 'tls': \"off\" is allowed only toward a loopback target, not '" + t +
               "' (messages would cross the network in clear text)";
         return nullptr;
       }
     }
-    for (const auto& t : s.targets) c->targets_.push_back(Target{t, t, nullptr, false});
+    for (const auto& t : hosts) c->targets_.push_back(Target{t, t, nullptr, false});
     warnings.push_back("omtls: tls=\"off\": sending in clear text to " + c->describe());
     return c;
   }
@@ -160,9 +163,9 @@ std::unique_ptr<ActionConfig> ActionConfig::build(const ActionSettings& s, const
   if (keyFile && !checkReadable("tls.keyFile", *keyFile, err)) return nullptr;
   if (auth == SYSLOGTLS_AUTH_ANON)
     warnings.push_back("omtls: tls.authMode=\"anon\": the server's certificate is NOT checked toward " +
-                       std::string(s.targets.front()) + "; anyone on the path can read and alter the messages");
+                       std::string(hosts.front()) + "; anyone on the path can read and alter the messages");
 
-  for (const auto& host : s.targets) {
+  for (const auto& host : hosts) {
     Target t;
     t.host = host;
     t.serverName = s.serverName && !s.serverName->empty() ? *s.serverName : host;

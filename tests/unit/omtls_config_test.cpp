@@ -160,6 +160,11 @@ TEST_CASE("valid settings: defaults, module defaults, warnings") {
     CHECK_FALSE(c.cfg->tls());
     CHECK(c.warnings.size() == 1);
   }
+  SUBCASE("a bracketed IPv6 literal") {
+    auto b = build(withCa(ca.cert_file(), {"[::1]"}));
+    REQUIRE(b.cfg);
+    CHECK(b.cfg->targets()[0].host == "::1");
+  }
   SUBCASE("action name names the statistics") {
     auto s = withCa(ca.cert_file());
     s.actionName = "fwd";
