@@ -1,0 +1,36 @@
+#!/bin/sh
+# A server that accepts TCP and never answers the TLS handshake (a plain
+# imtcp: it reads the ClientHello and waits for a syslog frame). omtls gives
+# up after tls.handshakeTimeout (2 s) and suspends; the daemon keeps running
+# its other action (an omfile copy keeps growing), and shuts down within a
+# few seconds.
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+. "$abs_top_srcdir/tests/integration/lib-omtls.sh"
+omtls_needs_omtls
+gen_certs
+
+omtls_receiver_imtcp_conf hang 0 ptcp
+start_rsyslogd hang "$T/hang.conf" "$T/hang.port"
+PORT=$(port_of "$T/hang.port") || exit $?
+
+omtls_feed 1 1000
+omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
+    tls.handshakeTimeout=2 connectTimeout=2 queue.type=LinkedList \
+    action.resumeRetryCount=-1 action.resumeInterval=1)
+action(type=\"omfile\" file=\"$T/copy.out\")"
+start_rsyslogd snd "$T/snd.conf"
+
+wait_for_count "$T/copy.out" 1000 10
+wait_for_grep "$T/snd.log" "TLS handshake with 127\.0\.0\.1:$PORT timed out after 2000 ms" 15
+wait_for_stat "$T/snd.stats" omtls handshake.failed 1 10
+# still suspended, still processing the other action
+omtls_feed 1001 2000
+wait_for_count "$T/copy.out" 2000 10
+[ "$(omtls_stat snd messages.sent)" -eq 0 ] || fail "messages counted as sent to a server that never answered"
+
+start=$(date +%s)
+stop_rsyslogd snd
+took=$(( $(date +%s) - start ))
+[ "$took" -le 5 ] || fail "shutdown took $took s with a hung handshake pending"
+stop_rsyslogd hang
+echo "PASS: handshake timed out after 2 s, other action unaffected, shutdown in ${took} s"
