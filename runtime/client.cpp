@@ -93,7 +93,7 @@ void Client::connect(const std::string& host, unsigned port, const std::string& 
   std::string errors;
   int last_err = 0;
   for (const SockAddr& a : addrs) {
-    if (abort_ != nullptr && *abort_ != 0) throw Error(SYSLOGTLS_E_ABORTED, "aborted while connecting to " + host);
+    if (aborted(abort_)) throw Error(SYSLOGTLS_E_ABORTED, "aborted while connecting to " + host);
     Fd fd;
     const int err = connect_tcp(a, source_.len != 0 ? &source_ : nullptr, deadline, abort_, &fd);
     const std::string endpoint = format_endpoint(a);

@@ -124,6 +124,7 @@ void ServerLoop::accept_some() {
     }
     shared_.connections.fetch_add(1, std::memory_order_relaxed);
     if (settings_.keepalive) set_keepalive(fd.get(), true);
+    set_nodelay(fd.get());  // handshake flights go out at once (no Nagle delay)
     ServerLoop& target = *(*peers_)[next_loop_];
     next_loop_ = (next_loop_ + 1) % peers_->size();
     if (&target == this) {

@@ -181,7 +181,7 @@ Fd listen_tcp(const std::string& address, unsigned port, int backlog, unsigned* 
 
 Wait wait_fd(int fd, short events, Clock::time_point deadline, const volatile int* abort) {
   for (;;) {
-    if (abort != nullptr && *abort != 0) return Wait::aborted;
+    if (aborted(abort)) return Wait::aborted;
     const auto now = Clock::now();
     if (now >= deadline) return Wait::timeout;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;

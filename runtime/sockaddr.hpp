@@ -53,6 +53,12 @@ void set_nodelay(int fd) noexcept;
 // "cannot bind 127.0.0.1:6514: Address already in use").
 Fd listen_tcp(const std::string& address, unsigned port, int backlog, unsigned* bound_port);
 
+// Whether the caller's abort flag is set (a relaxed atomic read: the owner
+// may set it from another thread at any time).
+inline bool aborted(const volatile int* flag) {
+  return flag != nullptr && __atomic_load_n(flag, __ATOMIC_RELAXED) != 0;
+}
+
 // What a bounded wait ended with.
 enum class Wait { ready, timeout, aborted };
 

@@ -155,7 +155,7 @@ TEST_CASE("client: the abort flag ends a wait") {
   cl.set_abort_flag(&flag);
   std::thread setter([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the wait must be running, or not: both abort
-    flag = 1;
+    __atomic_store_n(&flag, 1, __ATOMIC_RELAXED);
   });
   std::string text;
   const auto t0 = std::chrono::steady_clock::now();
