@@ -92,10 +92,18 @@ void Client::connect(const std::string& host, unsigned port, const std::string& 
   const auto deadline = deadline_after(connect_timeout_ms);
   std::string errors;
   int last_err = 0;
-  for (const SockAddr& a : addrs) {
+  for (size_t i = 0; i < addrs.size(); ++i) {
+    const SockAddr& a = addrs[i];
     if (aborted(abort_)) throw Error(SYSLOGTLS_E_ABORTED, "aborted while connecting to " + host);
+    // Each remaining address gets an equal share of the remaining time, so
+    // one black-holed address cannot use up the whole budget.
+    auto attempt_deadline = deadline;
+    if (deadline != Clock::time_point::max()) {
+      const auto now = Clock::now();
+      if (now < deadline) attempt_deadline = now + (deadline - now) / static_cast<long>(addrs.size() - i);
+    }
     Fd fd;
-    const int err = connect_tcp(a, source_.len != 0 ? &source_ : nullptr, deadline, abort_, &fd);
+    const int err = connect_tcp(a, source_.len != 0 ? &source_ : nullptr, attempt_deadline, abort_, &fd);
     const std::string endpoint = format_endpoint(a);
     if (err == 0) {
       fd_ = std::move(fd);
@@ -108,11 +116,12 @@ void Client::connect(const std::string& host, unsigned port, const std::string& 
     if (err == ECANCELED) throw Error(SYSLOGTLS_E_ABORTED, "aborted while connecting to " + host);
     if (!errors.empty()) errors += "; ";
     errors += "connect to " + describe_target(host, endpoint) + " failed: " +
-              (err == ETIMEDOUT ? "timed out after " + std::to_string(connect_timeout_ms) + " ms" : std::strerror(err));
-    if (err == ETIMEDOUT) break;  // the whole budget is spent
+              (err == ETIMEDOUT ? std::string("timed out") : std::strerror(err));
+    if (Clock::now() >= deadline) break;
   }
   if (!fd_) {
     if (!source_text_.empty() && last_err == EADDRNOTAVAIL) errors += " (source address " + source_text_ + ")";
+    if (last_err == ETIMEDOUT) errors += " (connect timeout " + std::to_string(connect_timeout_ms) + " ms)";
     throw Error(last_err == ETIMEDOUT ? SYSLOGTLS_E_TIMEOUT : SYSLOGTLS_E_CONNECT, errors);
   }
   set_nodelay(fd_.get());

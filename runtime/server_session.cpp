@@ -305,9 +305,10 @@ void ServerLoop::do_read(ServerSession& s) {
         set_events(s, EPOLLIN | EPOLLOUT);
         return;
       case Io::closed:
-        if (!s.decoder.at_boundary()) {
+        if (!s.decoder.failed() && !s.decoder.finish()) {
           shared_.count(SYSLOGTLS_CTR_FRAMES_INVALID);
-          shared_.log.warn(SYSLOGTLS_E_FRAME, "peer " + s.endpoint() + " closed the session in the middle of a frame");
+          shared_.log.warn(SYSLOGTLS_E_FRAME, "session with peer " + s.endpoint() +
+                                                  " ended inside a frame, which is dropped: " + s.decoder.error_text());
         }
         close_session(s);
         return;

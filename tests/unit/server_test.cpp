@@ -442,3 +442,23 @@ TEST_CASE("server: on_open may refuse a session") {
   srv->stop(1000);
   CHECK(r.closed == 0);
 }
+
+TEST_CASE("server: a session ending inside a frame is logged and counted") {
+  Receiver r;
+  auto srv = make_server(nullptr, r);
+  srv->listen();
+  srv->start();
+  Client cl(nullptr);
+  cl.connect("127.0.0.1", srv->port(), "", 5000);
+  const std::string data = "5 hello40 only part";
+  cl.send(data.data(), data.size(), 5000);
+  cl.close(2000);
+  REQUIRE(r.wait([&] { return r.closed == 1; }));
+  CHECK(r.wait_log("ended inside a frame"));
+  {
+    std::lock_guard<std::mutex> l(r.mu);
+    CHECK(r.frames == std::vector<std::string>{"hello"});
+  }
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_FRAMES_INVALID) == 1);
+  srv->stop(1000);
+}
