@@ -38,9 +38,7 @@ Sender::Sender(const ActionConfig& cfg, ActionShared& shared, Now now)
       sh_(shared),
       now_(std::move(now)),
       fo_(cfg.targets().size(), Millis(cfg.failbackIntervalMs())),
-      batch_(cfg.framing()) {
-  for (const auto& t : cfg.targets()) hasClientCert_ = hasClientCert_ || t.hasClientCert;
-}
+      batch_(cfg.framing()) {}
 
 Sender::~Sender() { close(); }
 
@@ -74,11 +72,11 @@ ClientPtr Sender::connect(std::size_t idx, unsigned timeoutMs) {
     if (rc == SYSLOGTLS_OK) return cl;
     const std::string text = errText(rc);
     bump(sh_.counters.handshakeFailed);
-    sh_.errorOnce(idx, "omtls: target '" + t.host + "' port " + std::to_string(cfg_.port()) +
-                           " refused the session right after the TLS handshake: " + text +
-                           (cfg_.targets()[idx].tls && !hasClientCert_ ? " (the server may require a client "
-                                                                         "certificate: set tls.certFile and tls.keyFile)"
-                                                                       : ""));
+    sh_.errorOnce(idx, "omtls: cannot connect to target '" + t.host + "' port " + std::to_string(cfg_.port()) +
+                           ": refused right after the TLS handshake: " + text +
+                           (t.hasClientCert ? std::string(" (the server does not accept our client certificate?)")
+                                            : std::string(" (the server probably requires a client certificate: "
+                                                          "set tls.certFile and tls.keyFile)")));
     return nullptr;
   }
   const std::string text = errText(rc);

@@ -79,7 +79,6 @@ class Sender final {
   BatchBuffer batch_;
   ClientPtr client_;         // connected client, or null
   uint64_t sentOnConn_ = 0;  // messages written on client_ (rebindInterval)
-  bool hasClientCert_ = false;  // some target's TLS config has a client certificate
 };
 
 }  // namespace omtls
