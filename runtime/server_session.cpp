@@ -16,7 +16,7 @@ namespace {
 
 constexpr uint64_t kListenerToken = 1;
 constexpr size_t kReadBuffer = 128 * 1024;
-constexpr int kReadsPerWakeup = 8;  // fairness bound per session per wake-up
+constexpr int kReadsPerWakeup = 4;  // buffer fills per session per wake-up (fairness)
 constexpr int kAcceptsPerWakeup = 64;
 
 std::string suppressed_note(unsigned long held) {
@@ -262,42 +262,55 @@ void ServerLoop::established(ServerSession& s) {
   if (s.tls) do_read(s);  // records may have arrived with the last handshake flight
 }
 
+Io ServerLoop::read_once(ServerSession& s, char* buf, size_t cap, size_t* got, int* code, std::string* text) {
+  *got = 0;
+  if (s.tls) {
+    const Io r = s.tls->read(buf, cap, got);
+    if (r == Io::failed) {
+      *code = s.tls->error_code();
+      *text = s.tls->error_text();
+    }
+    return r;
+  }
+  ssize_t n;
+  do {
+    n = ::recv(s.fd.get(), buf, cap, 0);
+  } while (n < 0 && errno == EINTR);
+  if (n > 0) {
+    *got = static_cast<size_t>(n);
+    return Io::done;
+  }
+  if (n == 0) return Io::closed;
+  if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::want_read;
+  *code = SYSLOGTLS_E_IO;
+  *text = std::string("read failed: ") + std::strerror(errno);
+  return Io::failed;
+}
+
 void ServerLoop::do_read(ServerSession& s) {
   const uint64_t id = s.id;
   for (int i = 0; i < kReadsPerWakeup; ++i) {
-    size_t got = 0;
-    Io r;
-    std::string fail_text;
+    // Fill the loop's buffer with as many TLS records as are available, so
+    // one on_frames call carries a large batch.
+    size_t filled = 0;
+    Io r = Io::done;
     int fail_code = SYSLOGTLS_E_IO;
-    if (s.tls) {
-      r = s.tls->read(rbuf_.data(), rbuf_.size(), &got);
-      if (r == Io::failed) {
-        fail_code = s.tls->error_code();
-        fail_text = s.tls->error_text();
-      }
-    } else {
-      ssize_t n;
-      do {
-        n = ::recv(s.fd.get(), rbuf_.data(), rbuf_.size(), 0);
-      } while (n < 0 && errno == EINTR);
-      if (n > 0) {
-        got = static_cast<size_t>(n);
-        r = Io::done;
-      } else if (n == 0) {
-        r = Io::closed;
-      } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        r = Io::want_read;
-      } else {
-        r = Io::failed;
-        fail_text = std::string("read failed: ") + std::strerror(errno);
-      }
+    std::string fail_text;
+    while (filled < rbuf_.size()) {
+      size_t got = 0;
+      r = read_once(s, rbuf_.data() + filled, rbuf_.size() - filled, &got, &fail_code, &fail_text);
+      if (r != Io::done) break;
+      filled += got;
+      if (!s.tls) break;  // one recv() already took what the socket had
+    }
+    if (filled > 0) {
+      if (settings_.idle_timeout_s != 0) s.last_activity = Clock::now();
+      if (!deliver(s, filled)) return;  // session closed on a frame error
+      if (sessions_.find(id) == sessions_.end()) return;
     }
     switch (r) {
       case Io::done:
-        if (settings_.idle_timeout_s != 0) s.last_activity = Clock::now();
-        if (!deliver(s, got)) return;  // session closed on a frame error
-        if (sessions_.find(id) == sessions_.end()) return;
-        continue;
+        continue;  // buffer full: there may be more
       case Io::want_read:
         set_events(s, EPOLLIN | (s.bye_pending ? EPOLLOUT : 0u));
         return;

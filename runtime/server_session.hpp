@@ -131,6 +131,7 @@ class ServerLoop final {
   void do_handshake(ServerSession& s);
   void established(ServerSession& s);
   void do_read(ServerSession& s);
+  Io read_once(ServerSession& s, char* buf, size_t cap, size_t* got, int* code, std::string* text);
   bool deliver(ServerSession& s, size_t len);
   void do_bye(ServerSession& s);
   void begin_drain(ServerSession& s);
