@@ -164,8 +164,10 @@ void Sender::failbackIfDue() {
 
 void Sender::lost(const std::string& reason) {
   const std::size_t idx = fo_.current();
-  sh_.errorOnce(idx, "omtls: connection to " + where() + " lost: " + reason +
-                         "; the batch in flight stays queued and will be sent again");
+  sh_.errorOnce(idx,
+                "omtls: connection to " + where() + " lost: " + reason +
+                    "; the batch in flight stays queued and will be sent again",
+                Severity::Warning);
   client_.reset();
   fo_.disconnected();
 }

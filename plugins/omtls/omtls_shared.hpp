@@ -42,16 +42,16 @@ class ActionShared final {
     if (log_) log_(sev, text);
   }
 
-  // Logs an error about target idx once per state change: only if text
-  // differs from the last error logged for that target since its last
+  // Logs a problem with target idx once per state change: only if text
+  // differs from the last one logged for that target since its last
   // successful connection.
-  void errorOnce(std::size_t idx, const std::string& text) {
+  void errorOnce(std::size_t idx, const std::string& text, Severity sev = Severity::Error) {
     {
       std::lock_guard<std::mutex> g(mu_);
       if (idx >= lastError_.size() || lastError_[idx] == text) return;
       lastError_[idx] = text;
     }
-    log(Severity::Error, text);
+    log(sev, text);
   }
   // Target idx worked: its next error is logged again.
   void clearError(std::size_t idx) {
