@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -461,4 +462,82 @@ TEST_CASE("server: a session ending inside a frame is logged and counted") {
   }
   CHECK(ctr(*srv, SYSLOGTLS_CTR_FRAMES_INVALID) == 1);
   srv->stop(1000);
+}
+
+namespace {
+// Per-connection ordering check for the multi-session test.
+struct PerConn {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<std::string, std::vector<std::string>> by_sender;  // first word of each message
+  size_t total = 0;
+  int bad_userdata = 0;
+
+  static int on_open(syslogtls_conn* c, void*) {
+    syslogtls_conn_set_userdata(c, c);
+    return 0;
+  }
+  static void on_frames(syslogtls_conn* c, const syslogtls_frame* f, size_t n, void* u) {
+    auto* p = static_cast<PerConn*>(u);
+    std::lock_guard<std::mutex> l(p->mu);
+    if (syslogtls_conn_userdata(c) != c) p->bad_userdata++;
+    for (size_t i = 0; i < n; ++i) {
+      std::string m(f[i].data, f[i].len);
+      p->by_sender[m.substr(0, m.find(' '))].push_back(m);
+    }
+    p->total += n;
+    p->cv.notify_all();
+  }
+};
+}  // namespace
+
+TEST_CASE("server: many concurrent TLS sessions over two loops keep per-session order") {
+  Pki pki;
+  PerConn pc;
+  auto srv = std::make_unique<Server>(pki.server_config());
+  auto& s = srv->settings();
+  s.address = "127.0.0.1";
+  s.threads = 2;
+  s.session_log = false;
+  s.cb.on_open = PerConn::on_open;
+  s.cb.on_frames = PerConn::on_frames;
+  s.user = &pc;
+  srv->listen();
+  srv->start();
+  constexpr int kClients = 8, kMsgs = 300;
+  auto ccfg = pki.client_config(pki.client);
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(kClients);
+  for (int c = 0; c < kClients; ++c) {
+    threads.emplace_back([&, c] {
+      try {
+        Client cl(ccfg);
+        cl.connect("127.0.0.1", srv->port(), "localhost", 10000);
+        std::vector<std::string> msgs;
+        for (int i = 0; i < kMsgs; ++i) msgs.push_back("c" + std::to_string(c) + " " + std::to_string(i));
+        for (int i = 0; i < kMsgs; i += 50) {
+          const std::string chunk = octets({msgs.begin() + i, msgs.begin() + i + 50});
+          cl.send(chunk.data(), chunk.size(), 10000);
+        }
+        cl.close(5000);
+      } catch (const std::exception& e) {
+        errors[c] = e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& e : errors) CHECK(e == "");
+  {
+    std::unique_lock<std::mutex> l(pc.mu);
+    REQUIRE(pc.cv.wait_for(l, kWait, [&] { return pc.total >= size_t(kClients) * kMsgs; }));
+    CHECK(pc.by_sender.size() == size_t(kClients));
+    CHECK(pc.bad_userdata == 0);
+    for (auto& kv : pc.by_sender) {
+      REQUIRE(kv.second.size() == size_t(kMsgs));
+      for (int i = 0; i < kMsgs; ++i) CHECK(kv.second[i] == kv.first + " " + std::to_string(i));
+    }
+  }
+  srv->stop(2000);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_OPENED) == size_t(kClients));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_CLOSED) == size_t(kClients));
 }
