@@ -100,6 +100,11 @@
 #   plain_connect_hold PORT SECONDS a TCP client on 127.0.0.1:PORT that sends nothing
 #                                  for SECONDS (background, name "hold")
 #   send_plain PORT < DATA         write DATA over plain TCP to 127.0.0.1:PORT
+#
+# Further verbs are documented in their sections below: imtls receivers
+# (imtls_conf, start_imtls, imtls_only), rsyslog as a sender (sender_conf,
+# omfwd_gtls_action), stunnel (start_stunnel), refusals (wait_for_refusal,
+# assert_serves_good_client).
 
 TB_TIMEOUT=${TB_TIMEOUT:-30}
 TEST=$(basename "$0" .sh)
