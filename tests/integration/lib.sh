@@ -159,6 +159,7 @@ _tb_kill_pidfile() {
     case $_pid in ''|*[!0-9]*) return 0 ;; esac
     kill -0 "$_pid" 2>/dev/null || return 0
     kill -TERM "$_pid" 2>/dev/null
+    kill -CONT "$_pid" 2>/dev/null # a test may have frozen it with SIGSTOP
     _n=$(_tb_timeout 10)
     while [ "$_n" -gt 0 ] && kill -0 "$_pid" 2>/dev/null; do
         # reap if it is our child (zombies still answer kill -0)
