@@ -344,7 +344,7 @@ omtls_refusal_case() {
     fi
     omtls_feed 1 10
     omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" tls.handshakeTimeout=5 \
-        connectTimeout=5 queue.type=LinkedList action.resumeRetryCount=-1 action.resumeInterval=1 "$@")"
+        connectTimeout=5 queue.type=LinkedList queue.size=20000 action.resumeRetryCount=-1 action.resumeInterval=1 "$@")"
     start_rsyslogd snd "$T/snd.conf"
     wait_for_stat "$T/snd.stats" omtls handshake.failed 2 20
     _line="target '127\.0\.0\.1' port $PORT.*127\.0\.0\.1:$PORT"
