@@ -51,7 +51,7 @@ cat > "$work/receiver/rsyslog.conf" <<CONF
 global(workDirectory="$work/receiver" processInternalMessages="on")
 module(load="$imtls")
 template(name="shown" type="string"
-         string="from %fromhost-ip% via %inputname%: %syslogtag%%msg%\n")
+         string="from %fromhost-ip% via %inputname%: %app-name%:%msg%\n")
 input(type="imtls" name="demo" address="127.0.0.1" port="0"
       listenPortFileName="$work/receiver/port"
       tls.caFile="$work/certs/ca.pem"
@@ -108,6 +108,8 @@ fi
 
 echo "== the receiver got:"
 sed 's/^/   /' "$work/received.log"
-echo "== the receiver's session log:"
-grep -i "session" "$work/receiver/internal.log" | sed 's/^/   /' || true
+echo "== the sender's connection log:"
+grep "omtls" "$work/sender/internal.log" | sed 's/^/   /' || true
+echo "== the receiver's session log (names the sender's certificate):"
+grep "imtls" "$work/receiver/internal.log" | sed 's/^/   /' || true
 echo "== done: $count of $count messages arrived over TLS (logs in $work)"
