@@ -30,12 +30,20 @@ bool Failover::connectedTo(std::size_t idx, TimePoint now) {
   connected_ = true;
   backoff_ = initialBackoff_;
   nextAttempt_ = TimePoint{};
-  nextFailback_ = now + failbackInterval_;
+  // The failback timer starts when a lower target takes over; reconnecting
+  // to the same one (rebind, lost connection) does not restart it.
+  if (changed || current_ == 0) nextFailback_ = now + failbackInterval_;
   return changed;
 }
 
 bool Failover::failbackDue(TimePoint now) const {
   return connected_ && current_ > 0 && failbackInterval_.count() > 0 && now >= nextFailback_;
+}
+
+std::size_t Failover::firstToTry(TimePoint now) const {
+  if (current_ == 0) return 0;
+  if (failbackInterval_.count() == 0 || now < nextFailback_) return current_;
+  return 0;
 }
 
 }  // namespace omtls

@@ -13,8 +13,8 @@ using Millis = std::chrono::milliseconds;
 // Pure state machine (no I/O, the clock is passed in) for one worker's
 // connection. Targets are indices 0..n-1 in priority order (0 = primary).
 //
-// Reconnect: a "pass" tries the targets in order starting at the primary;
-// when a whole pass fails, the next pass is allowed only after a backoff
+// Reconnect: a "pass" tries every target once, in order, starting at
+// firstToTry() (normally the primary); when a whole pass fails, the next pass is allowed only after a backoff
 // delay that doubles from initialBackoff up to maxBackoff. A successful
 // connection resets the backoff.
 //
@@ -53,6 +53,11 @@ class Failover final {
 
   // True when a higher-priority target should be probed now.
   bool failbackDue(TimePoint now) const;
+  // Where a reconnect pass starts: the target last connected to while its
+  // failback timer runs (a rebind or a lost connection does not make every
+  // pass wait on a primary that is still down), else the primary. The pass
+  // then goes down the list and wraps around, so every target is tried.
+  std::size_t firstToTry(TimePoint now) const;
   // A failback probe failed: probe again after failbackInterval.
   void failbackFailed(TimePoint now) { nextFailback_ = now + failbackInterval_; }
 

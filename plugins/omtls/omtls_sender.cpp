@@ -134,8 +134,11 @@ void Sender::adopt(ClientPtr cl, std::size_t idx) {
 bool Sender::runPass() {
   const TimePoint start = now_();
   if (!fo_.mayAttempt(start) || aborted()) return false;
-  for (std::size_t i = 0; i < cfg_.targets().size(); ++i) {
+  const std::size_t n = cfg_.targets().size();
+  const std::size_t first = fo_.firstToTry(start);
+  for (std::size_t k = 0; k < n; ++k) {
     if (aborted()) return false;
+    const std::size_t i = (first + k) % n;
     ClientPtr cl = connect(i, cfg_.connectTimeoutMs());
     if (cl) {
       adopt(std::move(cl), i);

@@ -79,3 +79,31 @@ TEST_CASE("failbackInterval 0 disables failback") {
   f.connectedTo(1, at(0));
   CHECK_FALSE(f.failbackDue(at(10000000)));
 }
+
+TEST_CASE("a reconnect pass starts at the failover target while its failback timer runs") {
+  Failover f(3, Millis(60000));
+  CHECK(f.firstToTry(at(0)) == 0);
+  f.connectedTo(1, at(0));
+  f.disconnected();  // lost, or rebindInterval
+  CHECK(f.firstToTry(at(59999)) == 1);
+  CHECK(f.firstToTry(at(60000)) == 0);  // failback due: the primary first again
+  f.connectedTo(0, at(70000));
+  f.disconnected();
+  CHECK(f.firstToTry(at(70001)) == 0);
+}
+
+TEST_CASE("failbackInterval 0: passes start at the target in use") {
+  Failover f(2, Millis(0));
+  f.connectedTo(1, at(0));
+  f.disconnected();
+  CHECK(f.firstToTry(at(100000000)) == 1);
+}
+
+TEST_CASE("reconnecting to the same failover target keeps the failback timer") {
+  Failover f(2, Millis(60000));
+  f.connectedTo(1, at(0));
+  f.disconnected();
+  CHECK_FALSE(f.connectedTo(1, at(30000)));  // rebind after 30 s
+  CHECK_FALSE(f.failbackDue(at(59999)));
+  CHECK(f.failbackDue(at(60000)));  // 60 s after the switch, not after the rebind
+}
