@@ -1,0 +1,38 @@
+#!/bin/sh
+# omtls suspended toward a plaintext syslog port (plain imtcp: it never
+# answers the handshake and later drops the connection) while its action
+# queue (default size 1000) overflows: rsyslogd must not spin on the action.
+# rsyslog's "suspended" notice stays rare, impstats keeps reporting omtls,
+# and the ruleset's second action keeps getting messages (slowly: a full
+# action queue blocks each enqueue for queue.timeoutEnqueue).
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+. "$abs_top_srcdir/tests/integration/lib-omtls.sh"
+omtls_needs_omtls
+gen_certs
+
+omtls_receiver_imtcp_conf plain 0 ptcp
+start_rsyslogd plain "$T/plain.conf" "$T/plain.port"
+PORT=$(port_of "$T/plain.port") || exit $?
+
+omtls_feed 1 1000
+omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
+    tls.handshakeTimeout=2 connectTimeout=2 queue.type=LinkedList \
+    action.resumeRetryCount=-1 action.resumeInterval=1)
+action(type=\"omfile\" file=\"$T/copy.out\")"
+start_rsyslogd snd "$T/snd.conf"
+wait_for_count "$T/copy.out" 1000 10
+wait_for_stat "$T/snd.stats" omtls handshake.failed 1 10
+omtls_feed 1001 2000
+reports=$(grep -c '"origin": "omtls"' "$T/snd.stats")
+wait_for_count "$T/copy.out" 1003 15
+n=$(_tb_timeout 10)
+while [ "$(grep -c '"origin": "omtls"' "$T/snd.stats")" -lt $((reports + 3)) ]; do
+    [ "$n" -gt 0 ] || fail "impstats stopped reporting omtls"
+    sleep 0.1
+    n=$((n - 1))
+done
+noise=$(cat "$T/snd.log" "$T/snd.stderr" | grep -c 'suspended' || true)
+[ "$noise" -le 10 ] || fail "$noise 'suspended' notices: the action spins"
+stop_rsyslogd snd
+stop_rsyslogd plain
+echo "PASS: suspended omtls with an overflowing queue stays quiet ($noise notices)"
