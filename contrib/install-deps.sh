@@ -7,7 +7,7 @@ PACKAGES="
   build-essential pkg-config autoconf automake libtool autoconf-archive
   libgnutls28-dev libestr-dev doctest-dev
   rsyslog rsyslog-gnutls rsyslog-openssl
-  gnutls-bin openssl stunnel4 iproute2 procps
+  gnutls-bin openssl stunnel4 iproute2 procps valgrind util-linux bsdutils
 "
 
 missing=""
