@@ -284,7 +284,7 @@ omtls_restart_receiver() {
 # stream (restart k when k*N/(RESTARTS+1) messages arrived); then waits up
 # to 30 s for the rest and prints the tally (sets MISSING, DUPLICATES).
 omtls_restart_scenario() {
-    omtls_feed_slowly 1 "$2" 300
+    omtls_feed_slowly 1 "$2" 1000
     _ok=1
     while [ $_ok -le "$1" ]; do
         wait_for_count "$T/rcv.out" $(( _ok * $2 / ($1 + 1) )) 30
