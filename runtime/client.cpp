@@ -157,8 +157,46 @@ void Client::connect(const std::string& host, unsigned port, const std::string& 
     subject_ = tls_->peer_subject();
     version_ = tls_->tls_version();
     cipher_ = tls_->cipher();
+    if (version_ == "TLS1.3" && tls_->certificate_requested()) await_certificate_verdict(hs_deadline, hs_ms);
   }
   connected_ = true;
+}
+
+// A TLS 1.3 server checks our certificate after our Finished: a refusal
+// (an alert) comes after the handshake completed here. Without this wait
+// the first batch would be written into a session the server is already
+// tearing down, and lost. Waits twice the handshake's duration (at least
+// 50 ms, at most 1 s) for the server's verdict; silence means accepted.
+void Client::await_certificate_verdict(Clock::time_point hs_deadline, unsigned hs_ms) {
+  using std::chrono::milliseconds;
+  const auto started = hs_ms == 0 ? Clock::now() : hs_deadline - milliseconds(hs_ms);
+  const auto took = Clock::now() - started;
+  auto bound = std::chrono::duration_cast<milliseconds>(2 * took);
+  bound = std::max(milliseconds(50), std::min(bound, milliseconds(1000)));
+  const auto deadline = Clock::now() + bound;
+  char buf[4096];
+  for (;;) {
+    size_t got = 0;
+    const Io r = tls_->read(buf, sizeof buf, &got);
+    if (r == Io::done) continue;  // application data from a receiver is ignored
+    if (r == Io::want_read || r == Io::want_write) {
+      pollfd p{fd_.get(), static_cast<short>(r == Io::want_read ? POLLIN : POLLOUT), 0};
+      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) return;
+      const int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 100)));
+      if (n < 0 && errno != EINTR) return;
+      if (aborted(abort_)) fail(SYSLOGTLS_E_ABORTED, "aborted after the TLS handshake with " + target_);
+      if (n == 0 && Clock::now() >= deadline) return;
+      continue;
+    }
+    if (r == Io::closed) {
+      fail(SYSLOGTLS_E_REJECTED_BY_PEER,
+           "TLS handshake with " + target_ + " failed: the server closed the session right after the handshake "
+           "(it did not accept our certificate?)");
+    }
+    const int code = tls_->error_code() != 0 ? tls_->error_code() : SYSLOGTLS_E_IO;
+    fail(code, "TLS handshake with " + target_ + " failed: " + tls_->error_text());
+  }
 }
 
 void Client::send(const void* buf, size_t len, unsigned timeout_ms) {

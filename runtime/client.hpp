@@ -52,6 +52,7 @@ class Client final {
   // Waits for fd readiness until deadline; throws E_TIMEOUT (with what) / E_ABORTED.
   void wait(short events, Clock::time_point deadline, const std::string& what);
   [[noreturn]] void fail(int code, const std::string& text);
+  void await_certificate_verdict(Clock::time_point hs_deadline, unsigned hs_ms);
 
   std::shared_ptr<const TlsConfig> cfg_;
   LogSink log_;

@@ -514,4 +514,8 @@ std::string TlsSession::requested_server_name() const {
   return std::string(name, strnlen(name, size));
 }
 
+bool TlsSession::certificate_requested() const {
+  return impl_->done && gnutls_certificate_client_get_request_status(impl_->session.get()) != 0;
+}
+
 }  // namespace syslogtls

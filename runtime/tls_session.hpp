@@ -150,6 +150,11 @@ class TlsSession final {
   // for ("" if none).
   std::string requested_server_name() const;
 
+  // Client role, after the handshake: whether the server asked for our
+  // certificate. In TLS 1.3 such a server checks it only after our
+  // Finished, so its refusal arrives after handshake() returned done.
+  bool certificate_requested() const;
+
   struct Impl;  // implementation detail (GnuTLS state), defined in tls_session.cpp
 
  private:

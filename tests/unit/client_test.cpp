@@ -200,6 +200,38 @@ TEST_CASE("client: a client certificate from another CA is refused by the server
   CHECK(*srv->counter(SYSLOGTLS_CTR_SESSIONS_OPENED) == 0);
 }
 
+TEST_CASE("client: a TLS 1.3 server's refusal of our certificate fails connect itself") {
+  // TLS 1.3: the server checks our certificate after our Finished, so its
+  // refusal arrives after the handshake. connect() must wait for that
+  // verdict: a sender that wrote its first batch into that session would
+  // lose it.
+  Pki pki;
+  Events ev;
+  auto srv = start_server(pki.config(SYSLOGTLS_ROLE_SERVER, pki.ca.cert_file(), pki.server), ev);
+  auto rogue = testcerts::self_signed(pki.dir, {"client.example.net", {"client.example.net"}, {}});
+  Client cl(pki.config(SYSLOGTLS_ROLE_CLIENT, pki.ca.cert_file(), rogue));
+  std::string text;
+  CHECK(code_of([&] { cl.connect("127.0.0.1", srv->port(), "localhost", 5000); }, &text) ==
+        SYSLOGTLS_E_REJECTED_BY_PEER);
+  INFO(text);
+  CHECK(text.find("TLS handshake with 127.0.0.1:" + std::to_string(srv->port()) + " failed: ") == 0);
+  CHECK(text.find("rejected us") != std::string::npos);
+  CHECK_FALSE(cl.connected());
+  srv->stop(500);
+}
+
+TEST_CASE("client: an accepted client certificate costs connect no verdict error") {
+  Pki pki;
+  Events ev;
+  auto srv = start_server(pki.config(SYSLOGTLS_ROLE_SERVER, pki.ca.cert_file(), pki.server), ev);
+  Client cl(pki.config(SYSLOGTLS_ROLE_CLIENT, pki.ca.cert_file(), pki.client));
+  cl.connect("127.0.0.1", srv->port(), "localhost", 5000);
+  CHECK(cl.connected());
+  CHECK(cl.tls_version() == "TLS1.3");
+  CHECK(cl.check() == SYSLOGTLS_OK);
+  srv->stop(500);
+}
+
 TEST_CASE("client: check() reports a server that closed the session") {
   Pki pki;
   Events ev;
