@@ -2,9 +2,9 @@
 #include "omtls_sender.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <chrono>
 #include <cstring>
-#include <thread>
 
 namespace omtls {
 
@@ -47,6 +47,12 @@ bool Sender::aborted() const {
   return f != nullptr && *f != 0;
 }
 
+void Sender::pauseIfBackingOff() {
+  if (fo_.mayAttempt(now_())) return;
+  for (unsigned slept = 0; slept < kIdleCommitPauseMs && !aborted(); slept += 20)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
 std::string Sender::where() const {
   const std::string& host = cfg_.targets()[fo_.current()].host;
   if (!client_) return "target '" + host + "'";
@@ -65,46 +71,19 @@ ClientPtr Sender::connect(std::size_t idx, unsigned timeoutMs) {
   ClientPtr cl(raw);
   syslogtls_client_set_abort_flag(cl.get(), sh_.abortFlag());
   if (cfg_.keepAlive()) syslogtls_client_set_keepalive(cl.get(), 1);
-  const auto started = std::chrono::steady_clock::now();
   rc = syslogtls_client_connect(cl.get(), t.host.c_str(), cfg_.port(), t.serverName.c_str(), timeoutMs);
-  if (rc == SYSLOGTLS_OK) {
-    rc = confirm(cl.get(), std::chrono::steady_clock::now() - started);
-    if (rc == SYSLOGTLS_OK) return cl;
-    const std::string text = errText(rc);
-    bump(sh_.counters.handshakeFailed);
-    sh_.errorOnce(idx, "omtls: cannot connect to target '" + t.host + "' port " + std::to_string(cfg_.port()) +
-                           ": refused right after the TLS handshake: " + text +
-                           (t.hasClientCert ? std::string(" (the server does not accept our client certificate?)")
-                                            : std::string(" (the server probably requires a client certificate: "
-                                                          "set tls.certFile and tls.keyFile)")));
-    return nullptr;
-  }
-  const std::string text = errText(rc);
+  if (rc == SYSLOGTLS_OK) return cl;
+  // A TLS 1.3 server refuses our certificate only after the handshake; the
+  // runtime waits for that verdict inside connect and reports it here.
+  std::string text = errText(rc);
+  if (rc == SYSLOGTLS_E_REJECTED_BY_PEER)
+    text += t.hasClientCert ? " (the server does not accept our client certificate?)"
+                            : " (the server probably requires a client certificate: set tls.certFile and tls.keyFile)";
   bump(isHandshakeFailure(rc, text) ? sh_.counters.handshakeFailed : sh_.counters.connectFailed);
   if (rc != SYSLOGTLS_E_ABORTED)
     sh_.errorOnce(idx, "omtls: cannot connect to target '" + t.host + "' port " + std::to_string(cfg_.port()) +
                            ": " + text);
   return nullptr;
-}
-
-int Sender::confirm(syslogtls_client* cl, std::chrono::steady_clock::duration took) {
-  // TLS 1.3: the client finishes the handshake before the server has
-  // checked the client certificate; a refusal (e.g. certificate required)
-  // arrives as an alert one round trip later. Anything written before it
-  // would be lost, so wait about one handshake duration (at least 50 ms,
-  // at most kConfirmMaxMs) for such an alert before the first write.
-  if (!cfg_.tls()) return SYSLOGTLS_OK;
-  const char* ver = syslogtls_client_tls_version(cl);
-  if (ver == nullptr || std::strcmp(ver, "TLS1.3") != 0) return SYSLOGTLS_OK;
-  using namespace std::chrono;
-  const auto wait = std::clamp(duration_cast<milliseconds>(took), milliseconds(50), milliseconds(kConfirmMaxMs));
-  const auto deadline = steady_clock::now() + wait;
-  for (;;) {
-    const int rc = syslogtls_client_check(cl);
-    if (rc != SYSLOGTLS_OK || aborted()) return rc != SYSLOGTLS_OK ? rc : SYSLOGTLS_E_ABORTED;
-    if (steady_clock::now() >= deadline) return SYSLOGTLS_OK;
-    std::this_thread::sleep_for(milliseconds(10));
-  }
 }
 
 void Sender::adopt(ClientPtr cl, std::size_t idx) {
@@ -193,6 +172,7 @@ Sender::Result Sender::commit(const MsgView* msgs, std::size_t n) {
   }
   if (!client_ && !runPass()) {
     bump(sh_.counters.suspended);
+    pauseIfBackingOff();
     return Result::Suspended;
   }
 

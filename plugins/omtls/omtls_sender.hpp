@@ -43,8 +43,12 @@ class Sender final {
   static constexpr unsigned kSendTimeoutMs = 10000;
   // Upper bound of the connect timeout of a failback probe.
   static constexpr unsigned kProbeTimeoutMs = 2000;
-  // Upper bound of the wait for a TLS 1.3 server's late refusal after connect.
-  static constexpr unsigned kConfirmMaxMs = 1000;
+  // Pause of a commit that finds no connection and may not reconnect yet.
+  // Normally rsyslog calls commit only after tryResume succeeded; during
+  // its shutdown, though, its retry loop stops sleeping and calls commit
+  // back to back, which without this pause spins a core and floods stderr
+  // with "suspended" notices until the queue gives up.
+  static constexpr unsigned kIdleCommitPauseMs = 200;
 
   Sender(const ActionConfig& cfg, ActionShared& shared, Now now = Clock::now);
   ~Sender();  // sends close_notify (bounded by kCloseTimeoutMs)
@@ -64,12 +68,12 @@ class Sender final {
 
  private:
   ClientPtr connect(std::size_t idx, unsigned timeoutMs);
-  int confirm(syslogtls_client* cl, std::chrono::steady_clock::duration took);
   bool runPass();
   void adopt(ClientPtr cl, std::size_t idx);
   void failbackIfDue();
   void lost(const std::string& reason);
   bool aborted() const;
+  void pauseIfBackingOff();
   std::string where() const;  // "target 'x' (ip:port)"
 
   const ActionConfig& cfg_;
