@@ -7,6 +7,12 @@
 set -u
 builddir=${abs_top_builddir:-.}
 rsyslogd=${RSYSLOGD:-/usr/sbin/rsyslogd}
+# A sanitizer build's modules need the sanitizer runtimes preloaded into the
+# uninstrumented rsyslogd (see tests/integration/lib.sh).
+preload=$(echo ${SYSLOGTLS_SANITIZER_PRELOAD:-} | tr ' ' ':')
+if [ -n "$preload" ]; then
+  export LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0
+fi
 so="$builddir/plugins/imtls/.libs/imtls.so"
 [ -x "$rsyslogd" ] || { echo "SKIP: $rsyslogd not found"; exit 77; }
 [ -f "$so" ] || { echo "FAIL: $so not built"; exit 1; }

@@ -42,15 +42,33 @@ void readBuildId(const dl_phdr_info* info, const ElfW(Phdr) & ph, HostIdentity& 
   }
 }
 
-void findVersion(const dl_phdr_info* info, const ElfW(Phdr) & ph, HostIdentity& id) {
+// Scans a whole read-only segment of the main program. A sanitizer build of
+// a program that loads us (the host layer's own unit test) has redzones
+// between its constants, so this scan must not be instrumented, and must not
+// go through the sanitizer's memmem interceptor either.
+__attribute__((no_sanitize("address"))) const char* findInSegment(const char* seg, size_t len, const char* needle,
+                                                                 size_t nlen) {
+  if (nlen == 0 || len < nlen) return nullptr;
+  for (size_t i = 0; i + nlen <= len; ++i) {
+    if (seg[i] != needle[0]) continue;
+    size_t k = 1;
+    while (k < nlen && seg[i + k] == needle[k]) ++k;
+    if (k == nlen) return seg + i;
+  }
+  return nullptr;
+}
+
+__attribute__((no_sanitize("address"))) void findVersion(const dl_phdr_info* info, const ElfW(Phdr) & ph,
+                                                        HostIdentity& id) {
   const char* seg = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
-  const void* hit = memmem(seg, ph.p_memsz, kVersionNeedle, sizeof kVersionNeedle - 1);
+  const char* hit = findInSegment(seg, ph.p_memsz, kVersionNeedle, sizeof kVersionNeedle - 1);
   if (hit == nullptr) return;
-  const char* v = static_cast<const char*>(hit) + (sizeof kVersionNeedle - 1);
+  const char* v = hit + (sizeof kVersionNeedle - 1);
   const char* segEnd = seg + ph.p_memsz;
-  std::string version;
-  while (v < segEnd && *v != '"' && *v != '\0' && version.size() < 32) version += *v++;
-  if (v < segEnd && *v == '"') id.swVersion = version;
+  char version[33];
+  size_t n = 0;
+  while (v < segEnd && *v != '"' && *v != '\0' && n < 32) version[n++] = *v++;
+  if (v < segEnd && *v == '"') id.swVersion.assign(version, n);
 }
 
 int probeMain(dl_phdr_info* info, size_t, void* data) {

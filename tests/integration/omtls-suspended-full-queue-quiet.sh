@@ -36,7 +36,7 @@ while [ "$(grep -c '"origin": "omtls"' "$T/snd.stats")" -lt $((reports + 3)) ]; 
 done
 noise=$(cat "$T/snd.log" "$T/snd.stderr" | grep -c 'suspended' || true)
 [ "$noise" -le 10 ] || fail "$noise 'suspended' notices: the action spins"
-wait_for_grep "$T/snd.stats" 'omtls.so queue".*"discarded.full": [1-9]' 10
+wait_for_grep "$T/snd.stats" 'omtls[^"]*", "origin": "core.queue".*"discarded.full": [1-9]' 10
 stop_rsyslogd snd
 stop_rsyslogd plain
 # rsyslog's shutdown calls commit back to back on a suspended action; omtls
