@@ -43,8 +43,9 @@ run_suite() {
       echo "run-tests: $name: $n test(s) $what" >&2
       status=1
       # Show the end of each such test's log: CI has nothing else.
-      for t in $(sed -n "s/^$what: \(.*\)$/\1/p" "$log"); do
-        echo "----- $name: tail of $t.log -----" >&2
+      for trs in $(cd "$build" && grep -l -r --include='*.trs' "^:test-result: $what" . | sort); do
+        t=${trs%.trs}
+        echo "----- $name: $what: tail of ${t#./}.log -----" >&2
         tail -n 60 "$build/$t.log" >&2 2>/dev/null || true
       done
     fi
