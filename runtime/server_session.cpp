@@ -245,8 +245,8 @@ void ServerLoop::established(ServerSession& s) {
   shared_.count(SYSLOGTLS_CTR_SESSIONS_OPENED);
   if (settings_.session_log) {
     if (s.tls) {
-      shared_.log.info("session opened: peer " + s.endpoint() + ", subject '" + s.subject + "', " + s.version +
-                       ", " + s.cipher);
+      const std::string who = s.subject.empty() ? "no client certificate" : "subject '" + s.subject + "'";
+      shared_.log.info("session opened: peer " + s.endpoint() + ", " + who + ", " + s.version + ", " + s.cipher);
     } else {
       shared_.log.info("plaintext session opened: peer " + s.endpoint());
     }
