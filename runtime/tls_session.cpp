@@ -55,24 +55,33 @@ using Impl = TlsSession::Impl;
 
 void set_transport_errno(Impl* im, int e) { gnutls_transport_set_errno(im->session.get(), e); }
 
-ssize_t pull_cb(gnutls_transport_ptr_t ptr, void* data, size_t len) {
-  auto* im = static_cast<Impl*>(ptr);
+// Runs one transport call for GnuTLS: an exception becomes EIO, a failure
+// other than "not now" is remembered for error_text(), and errno is handed
+// to GnuTLS (which expects EAGAIN, not EWOULDBLOCK).
+template <typename Call>
+ssize_t transport_io(Impl* im, const char* op, Call&& call) {
   ssize_t n;
   try {
-    n = im->transport->recv(data, len);
+    n = call();
   } catch (...) {
     n = -1;
     errno = EIO;
   }
   if (n < 0) {
-    int e = errno;
+    const int e = errno;
     if (e != EAGAIN && e != EWOULDBLOCK && e != EINTR) {
       im->io_errno = e;
-      im->io_op = "receive";
+      im->io_op = op;
     }
     set_transport_errno(im, e == EWOULDBLOCK ? EAGAIN : e);
-    return -1;
   }
+  return n;
+}
+
+ssize_t pull_cb(gnutls_transport_ptr_t ptr, void* data, size_t len) {
+  auto* im = static_cast<Impl*>(ptr);
+  const ssize_t n = transport_io(im, "receive", [&] { return im->transport->recv(data, len); });
+  if (n < 0) return -1;
   if (n == 0) {
     im->eof = true;
     return 0;
@@ -96,22 +105,7 @@ ssize_t pull_cb(gnutls_transport_ptr_t ptr, void* data, size_t len) {
 
 ssize_t vec_push_cb(gnutls_transport_ptr_t ptr, const giovec_t* iov, int iovcnt) {
   auto* im = static_cast<Impl*>(ptr);
-  ssize_t n;
-  try {
-    n = im->transport->sendv(iov, iovcnt);
-  } catch (...) {
-    n = -1;
-    errno = EIO;
-  }
-  if (n < 0) {
-    int e = errno;
-    if (e != EAGAIN && e != EWOULDBLOCK && e != EINTR) {
-      im->io_errno = e;
-      im->io_op = "send";
-    }
-    set_transport_errno(im, e == EWOULDBLOCK ? EAGAIN : e);
-  }
-  return n;
+  return transport_io(im, "send", [&] { return im->transport->sendv(iov, iovcnt); });
 }
 
 // Only used by GnuTLS when a GnuTLS-side timeout is set (never here):
