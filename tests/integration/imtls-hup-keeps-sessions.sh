@@ -8,25 +8,6 @@
 need_tool gnutls-cli ss
 imtls_only || skip "imtls behaviour only (TB_RECEIVER=imtcp)"
 
-# hold_session PORT CERTNAME: gnutls-cli to 127.0.0.1:PORT reading the FIFO
-# $T/hold.fifo, which this shell keeps open on fd 7 (write lines with >&7;
-# "exec 7>&-" ends the session); process name "hold".
-hold_session() {
-    rm -f "$T/hold.fifo"
-    mkfifo "$T/hold.fifo"
-    start_bg hold sh -c 'f=$1; shift; exec gnutls-cli "$@" < "$f"' hold "$T/hold.fifo" \
-        --x509cafile="$CERTS/ca.pem" --x509certfile="$CERTS/$2-cert.pem" \
-        --x509keyfile="$CERTS/$2-key.pem" --port="$1" 127.0.0.1
-    exec 7> "$T/hold.fifo"
-}
-
-# client_port PORT: the local port of the one established client socket
-# toward 127.0.0.1:PORT
-client_port() {
-    ss -Htn state established "dst 127.0.0.1 and dport = :$1" | awk '{ print $3 }' \
-        | sed -n 's/^127\.0\.0\.1:\([0-9]*\)$/\1/p' | head -n 1
-}
-
 start_imtls recv
 hold_session "$PORT" client
 wait_for_grep "$T/recv.log" "session opened" 10

@@ -100,6 +100,11 @@
 #   plain_connect_hold PORT SECONDS a TCP client on 127.0.0.1:PORT that sends nothing
 #                                  for SECONDS (background, name "hold")
 #   send_plain PORT < DATA         write DATA over plain TCP to 127.0.0.1:PORT
+#   hold_session PORT CERTNAME     a TLS session kept open (gnutls-cli reading a FIFO
+#                                  held on fd 7: write lines with >&7, end it with
+#                                  "exec 7>&-"); background name "hold"
+#   client_port PORT               local port of the established client socket
+#                                  toward 127.0.0.1:PORT
 #
 # Further verbs are documented in their sections below: imtls receivers
 # (imtls_conf, start_imtls, imtls_only), rsyslog as a sender (sender_conf,
@@ -489,6 +494,26 @@ wait_for_stat() {
 }
 
 # ---- TLS and TCP peers ----------------------------------------------------------------
+
+# hold_session PORT CERTNAME: gnutls-cli to 127.0.0.1:PORT reading the FIFO
+# $T/hold.fifo, which this shell keeps open on fd 7 (write lines with >&7;
+# "exec 7>&-" ends the session); process name "hold".
+hold_session() {
+    rm -f "$T/hold.fifo"
+    mkfifo "$T/hold.fifo"
+    start_bg hold sh -c 'f=$1; shift; exec gnutls-cli "$@" < "$f"' hold "$T/hold.fifo" \
+        --x509cafile="$CERTS/ca.pem" --x509certfile="$CERTS/$2-cert.pem" \
+        --x509keyfile="$CERTS/$2-key.pem" --port="$1" 127.0.0.1
+    exec 7> "$T/hold.fifo"
+}
+
+# client_port PORT: the local port of the one established client socket
+# toward 127.0.0.1:PORT
+client_port() {
+    ss -Htn state established "dst 127.0.0.1 and dport = :$1" | awk '{ print $3 }' \
+        | sed -n 's/^127\.0\.0\.1:\([0-9]*\)$/\1/p' | head -n 1
+}
+
 
 send_gnutls_cli() {
     need_tool gnutls-cli
