@@ -65,6 +65,8 @@ class SubmitBatch final {
   // batch that will be); RS_RET_DISCARDMSG = dropped by the ratelimiter.
   rs::rsRetVal add(rs::smsg_t* msg) noexcept;
   rs::rsRetVal flush() noexcept;
+  // Messages collected and not yet handed to the queue.
+  short pending() const noexcept { return ms_.nElem; }
 
  private:
   rs::ratelimit_t* rl_;

@@ -161,6 +161,7 @@ void Listener::activate() {
                                                      static_cast<unsigned>(cfg_.s.rateLimitBurst), true);
   auto stats = std::make_unique<host::StatsObj>("imtls(" + cfg_.s.name + ")", "imtls");
   stats->addCounter("submitted", &submitted_, true);
+  stats->addCounter("submit.refused", &refused_, true);
   static const struct {
     const char* name;
     int id;
@@ -194,7 +195,17 @@ bool Listener::start() {
 }
 
 void Listener::stop(unsigned drainMs) noexcept {
+  stopping_.store(true, std::memory_order_relaxed);
   if (server_ != nullptr) syslogtls_server_stop(server_.get(), drainMs);
+  // stop() may run twice (runInput, then teardown): report each count once.
+  const uint64_t refused = __atomic_load_n(&refused_, __ATOMIC_RELAXED);
+  if (refused != reportedRefused_) {
+    reportedRefused_ = refused;
+    host::logError(rs::RS_RET_ERR,
+                   "imtls: input '%s': %llu message(s) read from senders were dropped: rsyslog's queue refused "
+                   "them (impstats counter submit.refused)",
+                   name().c_str(), static_cast<unsigned long long>(refused));
+  }
 }
 
 int Listener::onOpen(syslogtls_conn* conn, void*) {
@@ -230,10 +241,15 @@ void Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_
   if (ip == nullptr) ip = "";
   const int ipLen = static_cast<int>(std::strlen(ip));
   const auto* ipU = reinterpret_cast<const rs::uchar*>(ip);
+  if (refusing_.load(std::memory_order_relaxed)) {
+    host::bump(refused_, countMessages(frames, 0, n));
+    return;
+  }
   uint64_t queued = 0;
   host::SubmitBatch batch(ratelimiter_ ? ratelimiter_->get() : nullptr);
   for (size_t i = 0; i < n; ++i) {
     if (frames[i].len == 0) continue;
+    const short before = batch.pending();
     host::NewMsg m;
     MsgSetRawMsg(m.get(), frames[i].data, frames[i].len);
     MsgSetInputName(m.get(), inputName_.get());
@@ -242,10 +258,39 @@ void Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_
     MsgSetRcvFromStr(m.get(), ipU, ipLen, st->fromHost.cache());
     MsgSetRcvFromIPStr(m.get(), ipU, ipLen, st->fromHostIp.cache());
     MsgSetRuleset(m.get(), ruleset_);
-    if (batch.add(m.release()) == rs::RS_RET_OK) ++queued;
+    const rs::rsRetVal rc = batch.add(m.release());
+    if (rc == rs::RS_RET_OK) {
+      ++queued;
+    } else if (rc != rs::RS_RET_DISCARDMSG) {  // DISCARDMSG: rate-limited, counted by rsyslog
+      // The queue refused the round of `before` collected messages (some
+      // of them may have got in) and this one.
+      queued -= static_cast<uint64_t>(before);
+      refusedBatch(before + 1ull + countMessages(frames, i + 1, n));
+      host::bump(submitted_, queued);
+      return;
+    }
   }
-  batch.flush();
+  const short before = batch.pending();
+  if (batch.flush() != rs::RS_RET_OK) {
+    queued -= static_cast<uint64_t>(before);
+    refusedBatch(static_cast<uint64_t>(before));
+  }
   host::bump(submitted_, queued);
+}
+
+uint64_t Listener::countMessages(const syslogtls_frame* frames, size_t from, size_t n) noexcept {
+  uint64_t c = 0;
+  for (size_t i = from; i < n; ++i) c += frames[i].len != 0 ? 1 : 0;
+  return c;
+}
+
+// rsyslog's queue refuses messages when it is full and either discards at
+// once (queue.timeoutEnqueue="0") or is shutting down. While imtls is
+// stopping, later frames are refused too (without asking the queue again),
+// so that what got in stays a gap-free prefix of every session.
+void Listener::refusedBatch(uint64_t lost) noexcept {
+  host::bump(refused_, lost);
+  if (stopping_.load(std::memory_order_relaxed)) refusing_.store(true, std::memory_order_relaxed);
 }
 
 void Listener::onLog(int level, int code, const char* msg, void* user) {

@@ -19,6 +19,7 @@
 // serving that connection. The ratelimiter is made thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -66,6 +67,8 @@ class Listener final {
   static void onClose(syslogtls_conn* conn, void* user);
   static void onLog(int level, int code, const char* msg, void* user);
   void submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n);
+  static uint64_t countMessages(const syslogtls_frame* frames, size_t from, size_t n) noexcept;
+  void refusedBatch(uint64_t lost) noexcept;
   void loadTls();
   bool writePortFile(unsigned port);
 
@@ -76,6 +79,15 @@ class Listener final {
   host::Prop inputName_;
   std::unique_ptr<host::RateLimiter> ratelimiter_;
   uint64_t submitted_ = 0;  // bumped with relaxed atomics (host::bump)
+  // Messages rsyslog's queue refused (see submit()); relaxed atomics.
+  uint64_t refused_ = 0;
+  // Set by stop() before the drain: a refusal from now on is rsyslog's
+  // shutdown with a full queue, and latches refusing_.
+  std::atomic<bool> stopping_{false};
+  // Once set, frames are counted as refused instead of submitted, so what
+  // reaches the queue stays a gap-free prefix of each session.
+  std::atomic<bool> refusing_{false};
+  uint64_t reportedRefused_ = 0;  // the refused_ value stop() last logged
   std::unique_ptr<host::StatsObj> stats_;  // destroyed before server_ (its counters)
   std::string logPrefix_;
 };

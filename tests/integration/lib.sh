@@ -573,6 +573,8 @@ cat >&3
 #                                  unless a PARAM names them; a PARAM "port=..."
 #                                  replaces port 0 + port file; a PARAM "-KEY"
 #                                  (e.g. -tls.keyFile, -port) drops that default.
+#                                  $IMTLS_MODULE_PARAMS (raw text) goes into
+#                                  imtls's module() statement.
 #                                  TB_RECEIVER=imtcp emits rsyslog's imtcp + gtls
 #                                  instead (parameters imtcp lacks are dropped), to
 #                                  compare behaviour with the reference.
@@ -629,7 +631,7 @@ imtls_conf() {
         fi
     else
         _mod=$(imtls_module) || exit $?
-        echo "module(load=\"$_mod\")"
+        echo "module(load=\"$_mod\" ${IMTLS_MODULE_PARAMS:-})"
         echo "input(type=\"imtls\" name=\"$_rn\"$_extra"
         for _a in "$@"; do
             case $_a in -*) ;; *) echo "      $_a" ;; esac
