@@ -2,8 +2,8 @@
 # rsyslogd -N1 refuses each bad imtls parameter with an error naming it:
 # unknown tls.authMode, missing tls.keyFile, unreadable certificate file, port
 # out of range, tls="off" on a non-loopback address, unknown framing and
-# oversizeMode, port 0 without listenPortFileName, unknown ruleset.  A good
-# configuration passes.
+# oversizeMode, port 0 without listenPortFileName, unknown ruleset, and
+# module(drainTimeout) out of range.  A good configuration passes.
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 imtls_only || skip "imtls parameters only (TB_RECEIVER=imtcp)"
 
@@ -35,3 +35,7 @@ bad "parameter 'framing'.*unknown value 'bogus'" 'framing="bogus"'
 bad "parameter 'oversizeMode'.*unknown value 'bogus'" 'oversizeMode="bogus"'
 bad "parameter 'listenPortFileName'.*required with port=.0" 'port="0"'
 bad "parameter 'ruleset'.*'nosuchruleset' not found" 'ruleset="nosuchruleset"'
+# module() parameters: a value out of range is reported and replaced
+IMTLS_MODULE_PARAMS='drainTimeout="-5"'
+bad "parameter 'drainTimeout'.*out of range \(was -5, allowed 0-60000 ms\); using 800"
+IMTLS_MODULE_PARAMS=
