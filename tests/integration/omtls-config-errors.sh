@@ -1,7 +1,8 @@
 #!/bin/sh
 # rsyslogd -N1 reports each bad omtls parameter by name, with the reason:
 # missing target, unknown tls.authMode, unknown framing, unreadable
-# tls.caFile, tls="off" toward a non-loopback target, port out of range.
+# tls.caFile, tls="off" toward a non-loopback target, port out of range, and a
+# bad tls.* default in module().
 # A good action next to them checks clean.
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib-omtls.sh"
@@ -34,4 +35,8 @@ check_action "target=\"192.0.2.10\" tls=\"off\"" \
     "parameter 'tls': \"off\" is allowed only toward a loopback target, not '192\.0\.2\.10'"
 check_action "target=\"127.0.0.1\" port=\"70000\" $tls" \
     "parameter 'port': 70000 is out of range"
+# A bad tls.* default in module() is reported at the action that inherits it.
+{ conf_head chk; echo "module(load=\"$mod\" tls.authMode=\"bogus\")"; echo "action(type=\"omtls\" target=\"127.0.0.1\" $tls)"; } > "$T/chk.conf"
+rsyslogd_check "$T/chk.conf" && fail "-N1 passed with module(tls.authMode=\"bogus\")"
+assert_grep "$T/check.out" "parameter 'tls\.authMode': unknown value 'bogus'"
 echo "PASS: every bad omtls parameter reported by name"
