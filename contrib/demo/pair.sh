@@ -47,6 +47,15 @@ wait_for() { # wait_for SECONDS COMMAND... : polls every 0.1 s
   done
 }
 
+# start_daemon NAME READY-COMMAND...: runs rsyslogd with $work/NAME's config
+# and pid file, and waits until READY-COMMAND succeeds.
+start_daemon() {
+  name=$1
+  shift
+  "$rsyslogd" -n -f "$work/$name/rsyslog.conf" -i "$work/$name/pid" >"$work/$name/stderr" 2>&1 &
+  wait_for 10 "$@" || { cat "$work/$name/stderr"; exit 1; }
+}
+
 cat > "$work/receiver/rsyslog.conf" <<CONF
 global(workDirectory="$work/receiver" processInternalMessages="on")
 module(load="$imtls")
@@ -66,9 +75,7 @@ if \$inputname == "demo" then {
 CONF
 
 echo "== starting the receiver (imtls on 127.0.0.1, client certificate required)"
-"$rsyslogd" -n -f "$work/receiver/rsyslog.conf" -i "$work/receiver/pid" \
-  >"$work/receiver/stderr" 2>&1 &
-wait_for 10 test -s "$work/receiver/port" || { cat "$work/receiver/stderr"; exit 1; }
+start_daemon receiver test -s "$work/receiver/port"
 port=$(cat "$work/receiver/port")
 echo "   listening on 127.0.0.1:$port"
 
@@ -89,9 +96,7 @@ if \$syslogtag startswith "demo" then {
 CONF
 
 echo "== starting the sender (omtls -> localhost:$port, server name verified)"
-"$rsyslogd" -n -f "$work/sender/rsyslog.conf" -i "$work/sender/pid" \
-  >"$work/sender/stderr" 2>&1 &
-wait_for 10 test -S "$work/sender/log.sock" || { cat "$work/sender/stderr"; exit 1; }
+start_daemon sender test -S "$work/sender/log.sock"
 
 echo "== logger writes $count messages into the sender"
 i=1
