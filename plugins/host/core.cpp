@@ -72,7 +72,7 @@ void initCore(const char* name, HostQueryFn hostQuery, unsigned needs) {
   auto getObj = reinterpret_cast<rs::rsRetVal (*)(rs::obj_if_t*)>(reinterpret_cast<void (*)()>(fn));
   g_core.obj.hdr.ifVersion = rs::objCURR_IF_VERSION;
   getObj(&g_core.obj);
-  // objGetObjInterface reports success even on a version mismatch (§15.4).
+  // objGetObjInterface reports success even on a version mismatch (ABI.md §5).
   if (g_core.obj.UseObj == nullptr || g_core.obj.ReleaseObj == nullptr) {
     refuse(rs::RS_RET_INTERFACE_NOT_SUPPORTED, "the obj interface version 2 is not provided, found rsyslogd " +
                                                    g_core.version);

@@ -14,7 +14,7 @@
 
 namespace host {
 
-// The host query function passed to modInit (§2).
+// The host query function passed to modInit (ABI.md §2).
 using HostQueryFn = rs::rsRetVal (*)(rs::uchar* name, rs::EntryPoint* pEtryPoint);
 
 // What initCore checks and acquires.
@@ -41,11 +41,11 @@ const rs::statsobj_if_t& statsobj() noexcept;
 const std::string& hostVersion() noexcept;
 const std::string& hostBuildId() noexcept;
 
-// Writes msgFlags of a fresh message (§7.6). Only valid when initCore was
+// Writes msgFlags of a fresh message (ABI.md §7.6). Only valid when initCore was
 // given kNeedMsgFlags and succeeded.
 void setMsgFlags(rs::smsg_t* msg, int flags) noexcept;
 
-// queryEtryPt helper (§3). Casts go through void(*)() to avoid
+// queryEtryPt helper (ABI.md §3). Casts go through void(*)() to avoid
 // -Wcast-function-type.
 struct EntryPointDef {
   const char* name;

@@ -46,7 +46,7 @@ rs::rsRetVal reportCurrentException(const char* entryPoint) noexcept;
 
 // Runs fn() (returning rsRetVal, or void = RS_RET_OK) behind the firewall.
 // Forced unwinding (pthread_cancel) passes through: never mark the caller
-// noexcept (rsyslog-module-abi.md §10.4).
+// noexcept (ABI.md §10.4).
 template <typename Fn>
 rs::rsRetVal guarded(const char* entryPoint, Fn&& fn) {
   try {

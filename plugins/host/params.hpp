@@ -1,5 +1,5 @@
 // params.hpp - declarative v2-config parameter tables (module(), input(),
-// action()) over rsyslog's nvlstGetParams (§9).
+// action()) over rsyslog's nvlstGetParams (ABI.md §9).
 //
 // Usage: one ParamTable<Settings> per object kind, each entry binding a
 // parameter name and type to a field of one settings struct. module()

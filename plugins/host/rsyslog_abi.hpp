@@ -13,12 +13,12 @@
 #include <cstdint>
 
 extern "C" {
-#include <libestr.h>  // no extern "C" guard of its own (§15.1)
+#include <libestr.h>  // no extern "C" guard of its own (ABI.md §1)
 }
 
 namespace rs {
 
-// ---------------------------------------------------------------- basics (§2, §8)
+// ---------------------------------------------------------------- basics (ABI.md §2, §8)
 using rsRetVal = int;  // C enum rsRetVal_, 4 bytes
 using uchar = unsigned char;
 
@@ -31,14 +31,14 @@ struct statsobj_t;
 struct rsconf_t;
 struct nvlst;
 struct modInfo_t;
-struct thrdInfo_t;           // layout: only bShallStop is read (§7.1)
-struct omodStringRequest_t;  // §7.4
+struct thrdInfo_t;           // layout: only bShallStop is read (ABI.md §7.1)
+struct omodStringRequest_t;  // ABI.md §7.4
 
-// Entry points travel as rsRetVal (*)() (§1).
+// Entry points travel as rsRetVal (*)() (ABI.md §1).
 using EntryPoint = rsRetVal (*)();
 using GenFn = void (*)();
 
-// Return codes (§8).
+// Return codes (ABI.md §8).
 enum : rsRetVal {
   RS_RET_OK = 0,
   RS_RET_NO_RUN = 3,
@@ -66,7 +66,7 @@ enum : rsRetVal {
   RS_RET_ERR = -3000,
   RS_RET_NOT_FOUND = -3003,
 };
-constexpr int NO_ERRCODE = -1;  // for LogError/LogMsg informational lines (§12)
+constexpr int NO_ERRCODE = -1;  // for LogError/LogMsg informational lines (ABI.md §12)
 
 constexpr int CURR_MOD_IF_VERSION = 6;
 enum eModType : int { eMOD_IN = 0, eMOD_OUT = 1, eMOD_LIB = 2, eMOD_PARSER = 3, eMOD_STRGEN = 4, eMOD_FUNCTION = 5 };
@@ -79,15 +79,15 @@ enum syslogFeature : int {
 };
 enum flowControl_t : int { eFLOWCTL_NO_DELAY = 0, eFLOWCTL_LIGHT_DELAY = 1, eFLOWCTL_FULL_DELAY = 2 };
 
-// msgFlags values (§8).
+// msgFlags values (ABI.md §8).
 constexpr int NEEDS_PARSING = 0x10;
 constexpr int PARSE_HOSTNAME = 0x20;
 
-// OMSR template options (§8).
+// OMSR template options (ABI.md §8).
 constexpr int OMSR_NO_RQD_TPL_OPTS = 0;
 constexpr int OMSR_TPL_AS_MSG = 4;
 
-// ------------------------------------------------------------ config v2 (§7.3, §9)
+// ------------------------------------------------------------ config v2 (ABI.md §7.3, §9)
 enum ecslCmdHdrlType : int {
   eCmdHdlrInvalid = 0,
   eCmdHdlrCustomHandler = 1,
@@ -143,7 +143,7 @@ struct cnfparamvals {  // 24 bytes
 static_assert(sizeof(cnfparamdescr) == 16 && sizeof(cnfparamblk) == 16, "config ABI");
 static_assert(sizeof(svar) == 16 && sizeof(cnfparamvals) == 24 && sizeof(cnfarray) == 16, "config ABI");
 
-// -------------------------------------------------------------- batches (§7.2, §7.5)
+// -------------------------------------------------------------- batches (ABI.md §7.2, §7.5)
 struct multi_submit_t {  // 16 bytes
   short maxElem;
   short nElem;
@@ -158,26 +158,26 @@ struct actWrkrIParams_t {  // 16 bytes
 };
 static_assert(sizeof(actWrkrIParams_t) == 16, "actWrkrIParams_t ABI");
 
-// thrdInfo_t.bShallStop (§7.1), set to 1 by the core before SIGTTIN.
+// thrdInfo_t.bShallStop (ABI.md §7.1), set to 1 by the core before SIGTTIN.
 constexpr std::size_t kThrdInfoShallStopOffset = 92;
 inline bool threadShallStop(const thrdInfo_t* t) {
   const int* p = reinterpret_cast<const int*>(reinterpret_cast<const char*>(t) + kThrdInfoShallStopOffset);
   return __atomic_load_n(p, __ATOMIC_RELAXED) != 0;
 }
 
-// [FRAGILE] struct msg prefix of the NDEBUG build (§7.6).
+// [FRAGILE] struct msg prefix of the NDEBUG build (ABI.md §7.6).
 constexpr std::size_t kMsgOffFlowCtlType = 16;
 constexpr std::size_t kMsgOffRefCount = 64;
 constexpr std::size_t kMsgOffSeverity = 70;
 constexpr std::size_t kMsgOffOffMSG = 80;
 constexpr std::size_t kMsgOffMsgFlags = 88;
 
-// ------------------------------------------------------------ obj interfaces (§5)
+// ------------------------------------------------------------ obj interfaces (ABI.md §5)
 struct IfHeader {
   int ifVersion;
   int ifIsLoaded;  // 0 no, 1 loaded, 2 load failed
 };
-constexpr int kIfSpareSlots = 32;  // the core may write more slots than we know (§5, §16)
+constexpr int kIfSpareSlots = 32;  // the core may write more slots than we know (ABI.md §5, §15)
 
 constexpr int objCURR_IF_VERSION = 2;
 struct obj_if_t {  // 15 slots
@@ -232,7 +232,7 @@ static_assert(offsetof(statsobj_if_t, AddCounter) == 88 && offsetof(statsobj_if_
 
 }  // namespace rs
 
-// ------------------------------------------------- core functions (§6), C linkage
+// ------------------------------------------------- core functions (ABI.md §6), C linkage
 // Defined by rsyslogd (bound at dlopen). Default visibility so that the
 // compiler never assumes they are local to the module.
 #pragma GCC visibility push(default)

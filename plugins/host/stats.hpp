@@ -1,4 +1,4 @@
-// stats.hpp - one impstats object (statsobj v13, §13) over counters owned
+// stats.hpp - one impstats object (statsobj v13, ABI.md §13) over counters owned
 // elsewhere.
 //
 // Lifetime: counters must outlive the StatsObj (impstats reads them through

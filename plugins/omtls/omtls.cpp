@@ -141,7 +141,7 @@ rs::rsRetVal activateCnf(void*) { return rs::RS_RET_OK; }
 rs::rsRetVal freeCnf(void*) { return rs::RS_RET_OK; }
 
 rs::rsRetVal parseSelectorAct(rs::uchar**, void**, rs::omodStringRequest_t**) {
-  return rs::RS_RET_CONFLINE_UNPROCESSED;  // no legacy syntax (§15.10)
+  return rs::RS_RET_CONFLINE_UNPROCESSED;  // no legacy syntax (see plugins/host/ABI.md §3.3)
 }
 
 rs::rsRetVal newActInst(rs::uchar*, rs::nvlst* lst, void** ppModData, rs::omodStringRequest_t** ppOMSR) {
