@@ -2,13 +2,22 @@
 # check-symbols.sh - each rsyslog module exports modInit only, and every
 # symbol it imports is defined by rsyslogd or by a library it is linked with
 # (the core symbols are bound at dlopen time, so the linker cannot check).
-# Env: abs_top_builddir, RSYSLOGD (set by make check).
+# Env: abs_top_builddir, RSYSLOGD (set by make check); CI=true turns a
+# missing tool into a failure instead of a skip.
 set -u
 builddir=${abs_top_builddir:-.}
 rsyslogd=${RSYSLOGD:-/usr/sbin/rsyslogd}
-command -v nm >/dev/null 2>&1 || { echo "SKIP: nm not found"; exit 77; }
-command -v ldd >/dev/null 2>&1 || { echo "SKIP: ldd not found"; exit 77; }
-[ -x "$rsyslogd" ] || { echo "SKIP: $rsyslogd not found"; exit 77; }
+missing() {
+  if [ "${CI:-}" = true ]; then
+    echo "FAIL: $1 (CI=true: a missing tool fails the check)"
+    exit 1
+  fi
+  echo "SKIP: $1"
+  exit 77
+}
+command -v nm >/dev/null 2>&1 || missing "nm not found"
+command -v ldd >/dev/null 2>&1 || missing "ldd not found"
+[ -x "$rsyslogd" ] || missing "$rsyslogd not found"
 export LD_LIBRARY_PATH="$builddir/runtime/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 tmp=$(mktemp -d) || exit 1

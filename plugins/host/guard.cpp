@@ -18,6 +18,7 @@ namespace {
 
 // The literal of rsyslogd's start/HUP status message precedes the version.
 constexpr char kVersionNeedle[] = "software=\"rsyslogd\" swVersion=\"";
+constexpr char kOverrideVariable[] = "RSYSLOG_TLS_HOST_VERSION_OVERRIDE";
 
 void readBuildId(const dl_phdr_info* info, const ElfW(Phdr) & ph, HostIdentity& id) {
   const auto* p = reinterpret_cast<const unsigned char*>(info->dlpi_addr + ph.p_vaddr);
@@ -93,14 +94,24 @@ T readAt(const rs::smsg_t* m, std::size_t off) {
 HostIdentity probeHost() {
   HostIdentity id;
   dl_iterate_phdr(&probeMain, &id);
-  if (const char* ov = std::getenv("RSYSLOG_TLS_HOST_VERSION_OVERRIDE"); ov != nullptr && *ov != '\0') {
+  const char* ov = std::getenv(kOverrideVariable);
+  if (ov == nullptr || *ov == '\0' || id.swVersion == ov) return id;
+  // The override disagrees with the binary: whatever it names, the result is
+  // a version hostVersionSupported refuses, so the override can only refuse.
+  if (!hostVersionSupported(ov)) {
     id.swVersion = ov;
+  } else {
+    id.swVersion = (id.swVersion.empty() ? std::string("unknown") : id.swVersion) + " (" + kOverrideVariable + "=" +
+                   ov + " does not match it)";
   }
   return id;
 }
 
 bool hostVersionSupported(const std::string& swVersion) noexcept {
-  return swVersion.compare(0, 7, "8.2302.") == 0 && swVersion.size() > 7;
+  constexpr char kPrefix[] = "8.2302.";
+  constexpr std::size_t kPrefixLen = sizeof kPrefix - 1;
+  if (swVersion.size() <= kPrefixLen || swVersion.compare(0, kPrefixLen, kPrefix) != 0) return false;
+  return swVersion.find_first_not_of("0123456789", kPrefixLen) == std::string::npos;
 }
 
 bool checkMsgLayout(std::string& why) {
