@@ -72,11 +72,12 @@ class Receiver final {
   }
 
  private:
-  static void onFrames(syslogtls_conn*, const syslogtls_frame* f, size_t n, void* u) {
+  static int onFrames(syslogtls_conn*, const syslogtls_frame* f, size_t n, void* u) {
     auto* self = static_cast<Receiver*>(u);
     std::lock_guard<std::mutex> l(self->mu_);
     for (size_t i = 0; i < n; ++i) self->frames_.emplace_back(f[i].data, f[i].len);
     self->cv_.notify_all();
+    return SYSLOGTLS_FRAMES_CONTINUE;
   }
   syslogtls_tls_config* tls_ = nullptr;
   syslogtls_server* srv_ = nullptr;
@@ -266,4 +267,21 @@ TEST_CASE("a large batch grows the buffer once and is sent whole") {
   CHECK(f[99].size() == big.size());
   CHECK(f[99].find_first_not_of('x') == std::string::npos);
   CHECK(a.shared->counters.bytesSent == 100 * (big.size() + 6));  // "30000 " + message
+}
+
+TEST_CASE("an empty message in octet-counted framing is dropped, counted and logged once") {
+  Pki pki;
+  Receiver rcv(pki, "127.0.0.1", 0);
+  Action a(pki, {"127.0.0.1"}, rcv.port());
+  Sender s(*a.cfg, *a.shared, a.clock());
+  REQUIRE(send(s, {"one", "\n", "", "two"}) == Sender::Result::Ok);  // "\n": only the template's LF
+  REQUIRE(send(s, {""}) == Sender::Result::Ok);                       // nothing to send at all
+  REQUIRE(send(s, {"three"}) == Sender::Result::Ok);
+  REQUIRE(rcv.waitFrames(3));
+  CHECK(rcv.frames() == std::vector<std::string>{"one", "two", "three"});
+  CHECK(a.shared->counters.messagesSent == 3);
+  CHECK(a.shared->counters.messagesDropped == 3);
+  CHECK(a.shared->counters.bytesSent == std::string("3 one3 two5 three").size());
+  CHECK(a.count("was dropped: ") == 1);
+  CHECK(a.count("messages.dropped") == 1);
 }
