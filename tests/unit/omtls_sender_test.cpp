@@ -12,7 +12,7 @@
 #include "omtls_sender.hpp"
 #include "omtls_shared.hpp"
 #include "syslogtls.h"
-#include "test_certs.hpp"
+#include "test_pki.hpp"
 
 using omtls::ActionConfig;
 using omtls::ActionSettings;
@@ -25,12 +25,9 @@ namespace {
 
 constexpr auto kWait = std::chrono::seconds(10);
 
-struct Pki {
-  testcerts::TempDir dir;
-  testcerts::Ca ca{dir};
-  testcerts::CertFiles server = ca.issue({"localhost", {"localhost"}, {"127.0.0.1", "127.0.0.2"}});
-  testcerts::CertFiles client = ca.issue({"client.example.net", {"client.example.net"}, {}});
-};
+// The unit tests' shared PKI: server CN=localhost (IP SANs 127.0.0.1,
+// 127.0.0.2, ::1), client CN=client.example.net.
+using testpki::Pki;
 
 // A libsyslogtls TLS server on addr:port (0 = ephemeral) collecting frames.
 class Receiver final {
