@@ -117,9 +117,8 @@ bool validate(const Settings& s, ListenerConfig& out) {
     std::string err;
     if (!host::tlsAuthMode(t, t.permittedPeers ? "x509/name" : "x509/certvalid", out.authMode, err))
       bad.line(err);
-    // The runtime checks this too; said here with the other input() problems.
-    if (!t.certFile) bad("tls.certFile", "required when tls=\"on\"");
-    if (!t.keyFile) bad("tls.keyFile", "required when tls=\"on\"");
+    // Certificate and key (required for the server role) are checked once,
+    // by the runtime, when the Listener loads them.
   }
   return bad.ok();
 }

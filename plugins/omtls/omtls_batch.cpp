@@ -1,4 +1,7 @@
 // omtls_batch.cpp - frames a batch of rendered messages into one reusable buffer.
+//
+// Concurrency & Locking: a BatchBuffer belongs to one Sender, used by one
+// worker thread at a time; no shared state.
 #include "omtls_batch.hpp"
 
 #include <algorithm>

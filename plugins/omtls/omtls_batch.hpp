@@ -1,4 +1,6 @@
 // omtls_batch.hpp - BatchBuffer: frames a batch of rendered messages into one reusable buffer.
+//
+// Concurrency & Locking: one worker thread at a time (see BatchBuffer).
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,7 @@
 // omtls_config.cpp - validates omtls action settings and loads the TLS policy of each target.
+//
+// Concurrency & Locking: build() runs on rsyslog's main thread (newActInst);
+// the ActionConfig it returns is immutable and read by every worker.
 #include "omtls_config.hpp"
 
 #include "address.hpp"

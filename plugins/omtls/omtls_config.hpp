@@ -1,4 +1,7 @@
 // omtls_config.hpp - omtls action settings: raw parameter values, validation, and the immutable per-action config.
+//
+// Concurrency & Locking: built on the main thread, then read-only and shared
+// by all workers of the action without locks.
 #pragma once
 
 #include <cstddef>

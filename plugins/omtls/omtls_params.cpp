@@ -1,4 +1,7 @@
 // omtls_params.cpp - omtls's module() and action() parameter tables over the host layer's ParamTable.
+//
+// Concurrency & Locking: main thread during config load; the tables are
+// function-local statics, then read-only.
 #include "omtls_params.hpp"
 
 #include "params.hpp"

@@ -1,4 +1,7 @@
 // omtls_sender.cpp - one worker's TLS connection: connect through the failover list, write batches, recover.
+//
+// Concurrency & Locking: see omtls_sender.hpp (one worker thread per Sender;
+// shared state only through ActionShared).
 #include "omtls_sender.hpp"
 
 #include <algorithm>

@@ -1,4 +1,8 @@
 // omtls_sender.hpp - Sender: one worker's TLS connection, failover, backoff and batch writes.
+//
+// Concurrency & Locking: a Sender is used by one worker thread at a time;
+// it reads the immutable ActionConfig and writes counters and error memory
+// through the thread-safe ActionShared.
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,7 @@
 // omtls_shared.hpp - mutable state shared by all workers of one action: counters, log sink, error memory.
+//
+// Concurrency & Locking: ActionShared is shared by all workers of an action:
+// counters with relaxed atomics, error memory under its mutex, flags atomic.
 #pragma once
 
 #include <atomic>
