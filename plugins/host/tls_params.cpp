@@ -4,19 +4,8 @@
 // is read right after the failing call on the same thread.
 #include "tls_params.hpp"
 
-#include <type_traits>
-
 namespace host {
 namespace {
-
-template <typename T>
-std::optional<T> pick(const std::optional<T>& instance, const std::optional<T>& module) {
-  const std::optional<T>& v = instance ? instance : module;
-  if constexpr (!std::is_arithmetic_v<T>) {
-    if (v && v->empty()) return std::nullopt;
-  }
-  return v;
-}
 
 std::string reason(int rc) {
   const char* m = syslogtls_errmsg();
@@ -43,16 +32,14 @@ const char* tlsParamName(int setting) noexcept {
   return nullptr;
 }
 
-TlsValues inheritTls(const TlsValues& a, const TlsValues& m) {
+int loadTlsHandshakeTimeout(syslogtls_tls_config* c, const TlsValues& v) {
+  if (!v.handshakeTimeout) return SYSLOGTLS_OK;
+  return syslogtls_tls_config_set_handshake_timeout(c, static_cast<unsigned>(*v.handshakeTimeout) * 1000u);
+}
+
+TlsValues inheritTls(const TlsValues& instance, const TlsValues& module) {
   TlsValues r;
-  r.caFile = pick(a.caFile, m.caFile);
-  r.certFile = pick(a.certFile, m.certFile);
-  r.keyFile = pick(a.keyFile, m.keyFile);
-  r.authMode = pick(a.authMode, m.authMode);
-  r.priorityString = pick(a.priorityString, m.priorityString);
-  r.serverName = pick(a.serverName, m.serverName);
-  r.permittedPeers = pick(a.permittedPeers, m.permittedPeers);
-  r.handshakeTimeout = pick(a.handshakeTimeout, m.handshakeTimeout);
+  for (const auto& row : kTlsParams) row.inherit(r, instance, module);
   return r;
 }
 
@@ -83,22 +70,9 @@ TlsConfigPtr buildTlsConfig(const TlsRole& role, const TlsValues& v, int authMod
     err = failure(raw, setting, r);
     return false;
   };
-  const bool ok =
-      (!v.caFile || set(syslogtls_tls_config_set_ca_file(raw, v.caFile->c_str()), SYSLOGTLS_SETTING_CA_FILE)) &&
-      (!v.certFile ||
-       set(syslogtls_tls_config_set_cert_file(raw, v.certFile->c_str()), SYSLOGTLS_SETTING_CERT_FILE)) &&
-      (!v.keyFile || set(syslogtls_tls_config_set_key_file(raw, v.keyFile->c_str()), SYSLOGTLS_SETTING_KEY_FILE)) &&
-      set(syslogtls_tls_config_set_priority(raw, v.priorityString ? v.priorityString->c_str() : nullptr),
-          SYSLOGTLS_SETTING_PRIORITY) &&
-      set(syslogtls_tls_config_set_auth_mode(raw, authMode), SYSLOGTLS_SETTING_AUTH_MODE) &&
-      set(syslogtls_tls_config_set_handshake_timeout(raw, static_cast<unsigned>(hs) * 1000u),
-          SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT);
-  if (!ok) return nullptr;
-  if (v.permittedPeers) {
-    for (const auto& p : *v.permittedPeers)
-      if (!set(syslogtls_tls_config_add_permitted_peer(raw, p.c_str()), SYSLOGTLS_SETTING_PERMITTED_PEER))
-        return nullptr;
-  }
+  if (!set(syslogtls_tls_config_set_auth_mode(raw, authMode), SYSLOGTLS_SETTING_AUTH_MODE)) return nullptr;
+  for (const auto& row : kTlsParams)
+    if (row.load != nullptr && !set(row.load(raw, v), row.setting)) return nullptr;
   if (!set(syslogtls_tls_config_load(raw), SYSLOGTLS_SETTING_NONE)) return nullptr;
   return cfg;
 }

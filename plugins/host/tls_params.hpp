@@ -1,8 +1,9 @@
 // tls_params.hpp - the tls.* parameters of imtls and omtls: one table, one
 // rule for module() defaults, one builder of the runtime's TLS config.
 //
-// Adding a tls.* parameter = one row in kTlsParams (plus a field in
-// TlsValues and its runtime setter in buildTlsConfig).
+// Adding a tls.* parameter = its field in TlsValues and one row in
+// kTlsParams naming the runtime's setter; table, inheritance and builder
+// derive the rest.
 //
 // Concurrency & Locking: the table is constant; everything here runs on
 // rsyslog's main thread during config load.
@@ -37,42 +38,87 @@ struct TlsValues {
   std::optional<long long> handshakeTimeout;  // seconds
 };
 
-// Stores one given value into its TlsValues field.
+// The one inheritance rule, per field: a value given in the instance wins,
+// else the module() value; an empty string (or list) clears the module()
+// value.
+template <typename T>
+std::optional<T> pickTls(const std::optional<T>& instance, const std::optional<T>& module) {
+  const std::optional<T>& v = instance ? instance : module;
+  if constexpr (!std::is_arithmetic_v<T>) {
+    if (v && v->empty()) return std::nullopt;
+  }
+  return v;
+}
+
+// Row building blocks, one instance per field.
 template <auto Field>
 void setTlsValue(TlsValues& t, const ParamValue& v) {
   typename std::remove_reference_t<decltype(t.*Field)>::value_type x{};
   v.to(x);
   t.*Field = std::move(x);
 }
+template <auto Field>
+void inheritTlsValue(TlsValues& out, const TlsValues& instance, const TlsValues& module) {
+  out.*Field = pickTls(instance.*Field, module.*Field);
+}
+// Hands a string value to the runtime's setter (nothing when unset).
+template <auto Field, int (*Setter)(syslogtls_tls_config*, const char*)>
+int loadTlsString(syslogtls_tls_config* c, const TlsValues& v) {
+  return (v.*Field) ? Setter(c, (v.*Field)->c_str()) : SYSLOGTLS_OK;
+}
+// Hands each entry of a list value to the runtime's adder.
+template <auto Field, int (*Adder)(syslogtls_tls_config*, const char*)>
+int loadTlsEach(syslogtls_tls_config* c, const TlsValues& v) {
+  if (!(v.*Field)) return SYSLOGTLS_OK;
+  for (const auto& e : *(v.*Field)) {
+    const int rc = Adder(c, e.c_str());
+    if (rc != SYSLOGTLS_OK) return rc;
+  }
+  return SYSLOGTLS_OK;
+}
+int loadTlsHandshakeTimeout(syslogtls_tls_config* c, const TlsValues& v);  // seconds -> ms
+
+using TlsLoadFn = int (*)(syslogtls_tls_config*, const TlsValues&);
 
 struct TlsParamRow {
   const char* name;
   rs::ecslCmdHdrlType type;
-  unsigned scope;            // TlsScope bits
-  int setting;               // SYSLOGTLS_SETTING_* the runtime reports for it
+  unsigned scope;               // TlsScope bits
+  int setting;                  // SYSLOGTLS_SETTING_* the runtime reports for it
   const char* contractDefault;  // as documented in the README
-  void (*apply)(TlsValues&, const ParamValue&);
+  void (*apply)(TlsValues&, const ParamValue&);                        // store a given value
+  void (*inherit)(TlsValues&, const TlsValues&, const TlsValues&);     // the rule above
+  TlsLoadFn load;  // into the runtime config; nullptr = the role decides (authMode, serverName)
 };
 
-// Every tls.* parameter of both modules.
+template <auto Field, TlsLoadFn Load>
+constexpr TlsParamRow tlsRow(const char* name, rs::ecslCmdHdrlType type, unsigned scope, int setting,
+                             const char* contractDefault) {
+  return TlsParamRow{name, type, scope, setting, contractDefault, &setTlsValue<Field>, &inheritTlsValue<Field>, Load};
+}
+
+constexpr unsigned kTlsAll = kTlsInput | kTlsAction | kTlsModule;
+
+// Every tls.* parameter of both modules: one row each.
 inline constexpr TlsParamRow kTlsParams[] = {
-    // name                  type                 scope                                  runtime setting / default
-    {"tls.caFile", rs::eCmdHdlrString, kTlsInput | kTlsAction | kTlsModule, SYSLOGTLS_SETTING_CA_FILE, "none",
-     &setTlsValue<&TlsValues::caFile>},
-    {"tls.certFile", rs::eCmdHdlrString, kTlsInput | kTlsAction | kTlsModule, SYSLOGTLS_SETTING_CERT_FILE, "none",
-     &setTlsValue<&TlsValues::certFile>},
-    {"tls.keyFile", rs::eCmdHdlrString, kTlsInput | kTlsAction | kTlsModule, SYSLOGTLS_SETTING_KEY_FILE, "none",
-     &setTlsValue<&TlsValues::keyFile>},
-    {"tls.authMode", rs::eCmdHdlrGetWord, kTlsInput | kTlsAction | kTlsModule, SYSLOGTLS_SETTING_AUTH_MODE,
-     "by role", &setTlsValue<&TlsValues::authMode>},
-    {"tls.permittedPeer", rs::eCmdHdlrArray, kTlsInput | kTlsAction | kTlsModule, SYSLOGTLS_SETTING_PERMITTED_PEER,
-     "none", &setTlsValue<&TlsValues::permittedPeers>},
-    {"tls.priorityString", rs::eCmdHdlrString, kTlsInput | kTlsAction | kTlsModule, SYSLOGTLS_SETTING_PRIORITY,
-     "SYSLOGTLS_DEFAULT_PRIORITY", &setTlsValue<&TlsValues::priorityString>},
-    {"tls.handshakeTimeout", rs::eCmdHdlrNonNegInt, kTlsInput | kTlsAction | kTlsModule,
-     SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT, "10", &setTlsValue<&TlsValues::handshakeTimeout>},
-    {"tls.serverName", rs::eCmdHdlrGetWord, kTlsAction, SYSLOGTLS_SETTING_NONE, "the target",
-     &setTlsValue<&TlsValues::serverName>},
+    tlsRow<&TlsValues::caFile, &loadTlsString<&TlsValues::caFile, &syslogtls_tls_config_set_ca_file>>(
+        "tls.caFile", rs::eCmdHdlrString, kTlsAll, SYSLOGTLS_SETTING_CA_FILE, "none"),
+    tlsRow<&TlsValues::certFile, &loadTlsString<&TlsValues::certFile, &syslogtls_tls_config_set_cert_file>>(
+        "tls.certFile", rs::eCmdHdlrString, kTlsAll, SYSLOGTLS_SETTING_CERT_FILE, "none"),
+    tlsRow<&TlsValues::keyFile, &loadTlsString<&TlsValues::keyFile, &syslogtls_tls_config_set_key_file>>(
+        "tls.keyFile", rs::eCmdHdlrString, kTlsAll, SYSLOGTLS_SETTING_KEY_FILE, "none"),
+    tlsRow<&TlsValues::authMode, nullptr>(  // parsed with the role's default (tlsAuthMode)
+        "tls.authMode", rs::eCmdHdlrGetWord, kTlsAll, SYSLOGTLS_SETTING_AUTH_MODE, "by role"),
+    tlsRow<&TlsValues::permittedPeers,
+           &loadTlsEach<&TlsValues::permittedPeers, &syslogtls_tls_config_add_permitted_peer>>(
+        "tls.permittedPeer", rs::eCmdHdlrArray, kTlsAll, SYSLOGTLS_SETTING_PERMITTED_PEER, "none"),
+    tlsRow<&TlsValues::priorityString,
+           &loadTlsString<&TlsValues::priorityString, &syslogtls_tls_config_set_priority>>(
+        "tls.priorityString", rs::eCmdHdlrString, kTlsAll, SYSLOGTLS_SETTING_PRIORITY, "SYSLOGTLS_DEFAULT_PRIORITY"),
+    tlsRow<&TlsValues::handshakeTimeout, &loadTlsHandshakeTimeout>(  // range checked by role
+        "tls.handshakeTimeout", rs::eCmdHdlrNonNegInt, kTlsAll, SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT, "10"),
+    tlsRow<&TlsValues::serverName, nullptr>(  // omtls: SNI and default permitted peer
+        "tls.serverName", rs::eCmdHdlrGetWord, kTlsAction, SYSLOGTLS_SETTING_NONE, "the target"),
 };
 inline constexpr std::size_t kTlsParamCount = sizeof kTlsParams / sizeof kTlsParams[0];
 
@@ -80,8 +126,7 @@ inline constexpr std::size_t kTlsParamCount = sizeof kTlsParams / sizeof kTlsPar
 // SYSLOGTLS_SETTING_CA_FILE); nullptr if no row has it.
 const char* tlsParamName(int setting) noexcept;
 
-// The one inheritance rule: a value given in the instance wins, else the
-// module() value; an empty string (or list) clears the module() value.
+// Every row's inherit (pickTls): the instance's resolved values.
 TlsValues inheritTls(const TlsValues& instance, const TlsValues& module);
 
 // The role-specific part of a TLS config.
