@@ -256,26 +256,41 @@ int Listener::refusedBatch(uint64_t lost) noexcept {
   return stopping_.load(std::memory_order_relaxed) ? SYSLOGTLS_FRAMES_PAUSE : SYSLOGTLS_FRAMES_CONTINUE;
 }
 
+// The runtime speaks of its settings in words; for the limits an operator
+// tunes, name the input() parameter behind the event.
+std::string Listener::parameterNote(const syslogtls_event& ev) const {
+  switch (ev.reason) {
+    case SYSLOGTLS_REASON_LIMIT:
+      return " (maxSessions=" + std::to_string(cfg_.s.maxSessions) + ")";
+    case SYSLOGTLS_REASON_OVERSIZE:
+      return " (maxFrameSize " + std::to_string(cfg_.s.maxFrameSize) + " bytes, oversizeMode " +
+             cfg_.s.oversizeMode + ")";
+    default:
+      return std::string();
+  }
+}
+
 // The runtime chose the level (refusals and failures ERR, altered data
 // WARNING, session lines INFO); it is passed through unchanged.
 void Listener::onLog(const syslogtls_event* ev, void* user) {
   auto* self = static_cast<Listener*>(user);
-  const char* prefix = self->logPrefix_.c_str();
-  const char* text = ev->text != nullptr ? ev->text : "";
-  switch (ev->level) {
-    case SYSLOGTLS_LOG_ERR:
-      host::logError(rs::NO_ERRCODE, "%s%s", prefix, text);
-      break;
-    case SYSLOGTLS_LOG_WARNING:
-      host::logWarning(rs::NO_ERRCODE, "%s%s", prefix, text);
-      break;
-    case SYSLOGTLS_LOG_DEBUG:
-      host::logDebug("%s%s (code %d, reason %s)", prefix, text, ev->code, syslogtls_reason_name(ev->reason));
-      break;
-    default:
-      host::logMsg(ev->level == SYSLOGTLS_LOG_NOTICE ? LOG_NOTICE : LOG_INFO, "%s%s", prefix, text);
-      break;
-  }
+  callbackGuard("log", [&] {
+    const std::string line = self->logPrefix_ + (ev->text != nullptr ? ev->text : "") + self->parameterNote(*ev);
+    switch (ev->level) {
+      case SYSLOGTLS_LOG_ERR:
+        host::logError(rs::NO_ERRCODE, "%s", line.c_str());
+        break;
+      case SYSLOGTLS_LOG_WARNING:
+        host::logWarning(rs::NO_ERRCODE, "%s", line.c_str());
+        break;
+      case SYSLOGTLS_LOG_DEBUG:
+        host::logDebug("%s (code %d, reason %s)", line.c_str(), ev->code, syslogtls_reason_name(ev->reason));
+        break;
+      default:
+        host::logMsg(ev->level == SYSLOGTLS_LOG_NOTICE ? LOG_NOTICE : LOG_INFO, "%s", line.c_str());
+        break;
+    }
+  });
 }
 
 }  // namespace imtls

@@ -60,6 +60,7 @@ class Listener final {
   static int onFrames(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n, void* user);
   static void onClose(syslogtls_conn* conn, void* user);
   static void onLog(const syslogtls_event* ev, void* user);
+  std::string parameterNote(const syslogtls_event& ev) const;
   // SYSLOGTLS_FRAMES_CONTINUE, or _PAUSE once rsyslog's queue refused
   // while stopping.
   int submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n);
