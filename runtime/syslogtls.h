@@ -84,68 +84,38 @@ SYSLOGTLS_API const char *syslogtls_errmsg(void);
 /* ---------------------------------------------------------------------- */
 /* Reason codes: why a peer was refused or a session or connection ended.
  * Finer than the SYSLOGTLS_E_* code of the same failure, for counters and
- * decisions (retry or not) without looking at the text.
- *
- *  code                              meaning
- *  SYSLOGTLS_REASON_NONE 0           no failure (information, success)
- *  SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT 1 the TLS handshake did not finish in time
- *  SYSLOGTLS_REASON_UNTRUSTED 2      certificate chain does not lead to a configured CA
- *  SYSLOGTLS_REASON_NAME_MISMATCH 3  no certificate name matches the permitted peers / target
- *  SYSLOGTLS_REASON_FINGERPRINT_MISMATCH 4 certificate fingerprint is not a permitted one
- *  SYSLOGTLS_REASON_EXPIRED 5        a certificate of the chain has expired
- *  SYSLOGTLS_REASON_NOT_YET_VALID 6  a certificate of the chain is not yet valid
- *  SYSLOGTLS_REASON_REVOKED 7        a certificate was revoked (reserved: CRL support)
- *  SYSLOGTLS_REASON_NO_CERTIFICATE 8 the peer presented no certificate
- *  SYSLOGTLS_REASON_PLAINTEXT 9      not TLS: plaintext sent to the TLS port
- *  SYSLOGTLS_REASON_LIMIT 10         a session limit was reached
- *  SYSLOGTLS_REASON_REJECTED_BY_PEER 11 the peer sent a TLS alert (it refused us)
- *  SYSLOGTLS_REASON_TLS_PROTOCOL 12  any other TLS failure
- *  SYSLOGTLS_REASON_CERT_INVALID 13  other certificate problem (bad signature,
- *                                    insecure algorithm, not a CA, unreadable)
- *  SYSLOGTLS_REASON_CONNECT 14       connection refused, unreachable, connect timeout
- *  SYSLOGTLS_REASON_RESOLVE 15       host name cannot be resolved
- *  SYSLOGTLS_REASON_IO 16            socket error (reset, broken pipe, send timeout)
- *  SYSLOGTLS_REASON_BAD_FRAME 17     invalid syslog frame
- *  SYSLOGTLS_REASON_OVERSIZE 18      frame larger than the maximum frame size
- *  SYSLOGTLS_REASON_IDLE_TIMEOUT 19  session idle for longer than the idle timeout
- *  SYSLOGTLS_REASON_DRAIN_TIMEOUT 20 session still sending when the stop bound expired
- *  SYSLOGTLS_REASON_CLOSED 21        the peer closed the connection
- *  SYSLOGTLS_REASON_ABORTED 22       aborted through the caller's abort flag
- */
+ * decisions (retry or not) without looking at the text.                  */
+#define SYSLOGTLS_REASON_NONE 0                 /* no failure (information, success) */
+#define SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT 1    /* the TLS handshake did not finish in time */
+#define SYSLOGTLS_REASON_UNTRUSTED 2            /* chain does not lead to a configured CA */
+#define SYSLOGTLS_REASON_NAME_MISMATCH 3        /* no certificate name matches the permitted peers / target */
+#define SYSLOGTLS_REASON_FINGERPRINT_MISMATCH 4 /* certificate fingerprint is not a permitted one */
+#define SYSLOGTLS_REASON_EXPIRED 5              /* a certificate of the chain has expired */
+#define SYSLOGTLS_REASON_NOT_YET_VALID 6        /* a certificate of the chain is not yet valid */
+#define SYSLOGTLS_REASON_REVOKED 7              /* revoked (reserved for CRL support, not produced yet) */
+#define SYSLOGTLS_REASON_NO_CERTIFICATE 8       /* the peer presented no certificate */
+#define SYSLOGTLS_REASON_PLAINTEXT 9            /* not TLS: plaintext on the TLS port */
+#define SYSLOGTLS_REASON_LIMIT 10               /* a session limit was reached */
+#define SYSLOGTLS_REASON_REJECTED_BY_PEER 11    /* the peer sent a TLS alert (it refused us) */
+#define SYSLOGTLS_REASON_TLS_PROTOCOL 12        /* any other TLS failure */
+#define SYSLOGTLS_REASON_CERT_INVALID 13        /* other: bad signature, insecure algorithm, not a CA */
+#define SYSLOGTLS_REASON_CONNECT 14             /* connection refused, unreachable, connect timeout */
+#define SYSLOGTLS_REASON_RESOLVE 15             /* host name cannot be resolved */
+#define SYSLOGTLS_REASON_IO 16                  /* socket error (reset, broken pipe, send timeout) */
+#define SYSLOGTLS_REASON_BAD_FRAME 17           /* invalid syslog frame */
+#define SYSLOGTLS_REASON_OVERSIZE 18            /* frame larger than the maximum frame size */
+#define SYSLOGTLS_REASON_IDLE_TIMEOUT 19        /* session idle longer than the idle timeout */
+#define SYSLOGTLS_REASON_DRAIN_TIMEOUT 20       /* still sending when the stop bound expired */
+#define SYSLOGTLS_REASON_CLOSED 21              /* the peer closed the connection */
+#define SYSLOGTLS_REASON_ABORTED 22             /* aborted through the caller's abort flag */
 
-#define SYSLOGTLS_REASON_NONE 0
-#define SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT 1
-#define SYSLOGTLS_REASON_UNTRUSTED 2
-#define SYSLOGTLS_REASON_NAME_MISMATCH 3
-#define SYSLOGTLS_REASON_FINGERPRINT_MISMATCH 4
-#define SYSLOGTLS_REASON_EXPIRED 5
-#define SYSLOGTLS_REASON_NOT_YET_VALID 6
-#define SYSLOGTLS_REASON_REVOKED 7
-#define SYSLOGTLS_REASON_NO_CERTIFICATE 8
-#define SYSLOGTLS_REASON_PLAINTEXT 9
-#define SYSLOGTLS_REASON_LIMIT 10
-#define SYSLOGTLS_REASON_REJECTED_BY_PEER 11
-#define SYSLOGTLS_REASON_TLS_PROTOCOL 12
-#define SYSLOGTLS_REASON_CERT_INVALID 13
-#define SYSLOGTLS_REASON_CONNECT 14
-#define SYSLOGTLS_REASON_RESOLVE 15
-#define SYSLOGTLS_REASON_IO 16
-#define SYSLOGTLS_REASON_BAD_FRAME 17
-#define SYSLOGTLS_REASON_OVERSIZE 18
-#define SYSLOGTLS_REASON_IDLE_TIMEOUT 19
-#define SYSLOGTLS_REASON_DRAIN_TIMEOUT 20
-#define SYSLOGTLS_REASON_CLOSED 21
-#define SYSLOGTLS_REASON_ABORTED 22
-
-/* Short constant text of a reason ("certificate not trusted"); static
- * storage.
+/* Short constant text of a reason ("certificate not trusted"); static storage.
  * Returns: never NULL; "unknown reason" for unknown values. */
 SYSLOGTLS_API const char *syslogtls_reason_name(int reason);
 
 /* ---------------------------------------------------------------------- */
-/* Events. Asynchronous happenings (sessions opened and closed, peers
- * refused, sessions failed, frames altered) and warnings are reported as
- * structured events through a callback registered per object.
+/* Events: sessions opened and closed, peers refused, sessions failed, frames
+ * altered and warnings, reported through a callback registered per object.
  *
  * Level rule (applied by the library; adapters pass it through unchanged):
  *  - SYSLOGTLS_LOG_ERR: a peer refused, a session failed, our own failures;
@@ -171,16 +141,11 @@ SYSLOGTLS_API const char *syslogtls_reason_name(int reason);
 #define SYSLOGTLS_EVENT_MESSAGE 0        /* anything else (warnings, chatter) */
 #define SYSLOGTLS_EVENT_SESSION_OPENED 1 /* a session passed handshake and checks */
 #define SYSLOGTLS_EVENT_SESSION_CLOSED 2 /* an open session ended normally */
-#define SYSLOGTLS_EVENT_PEER_REFUSED 3   /* we refused a connection: handshake failure
-                                          * or timeout, policy, limit, plaintext */
-#define SYSLOGTLS_EVENT_SESSION_FAILED 4 /* an open session ended abnormally: invalid
-                                          * frame in close mode, I/O error, idle
-                                          * timeout, cut at the drain bound */
-#define SYSLOGTLS_EVENT_FRAME_ALTERED 5  /* a frame was truncated or discarded; the
-                                          * session goes on */
+#define SYSLOGTLS_EVENT_PEER_REFUSED 3   /* we refused a connection (handshake, policy, limit, plaintext) */
+#define SYSLOGTLS_EVENT_SESSION_FAILED 4 /* an open session ended abnormally (frame, I/O, idle, drain cut) */
+#define SYSLOGTLS_EVENT_FRAME_ALTERED 5  /* a frame was truncated or discarded; the session goes on */
 
-/* One event. Every string is NUL-terminated, never NULL, and valid only
- * during the callback. */
+/* One event. Every string is never NULL and valid only during the callback. */
 typedef struct syslogtls_event {
   int kind;            /* SYSLOGTLS_EVENT_* */
   int level;           /* SYSLOGTLS_LOG_*, by the level rule above */
@@ -195,11 +160,9 @@ typedef struct syslogtls_event {
 typedef void (*syslogtls_log_fn)(const syslogtls_event *ev, void *user);
 
 /* ---------------------------------------------------------------------- */
-/* TLS configuration: credentials, priorities and peer policy. Build it on
- * one thread, then syslogtls_tls_config_load(); after that it is immutable
- * and may be shared by any number of servers and clients, on any threads.
- * Objects using it keep their own reference: it may be freed after them or
- * before them.                                                             */
+/* TLS configuration: credentials, priorities and peer policy. Build it on one
+ * thread, then syslogtls_tls_config_load(); then it is immutable and may be
+ * shared by servers and clients on any threads. Each keeps its own reference. */
 
 typedef struct syslogtls_tls_config syslogtls_tls_config;
 
@@ -217,8 +180,7 @@ typedef struct syslogtls_tls_config syslogtls_tls_config;
   "SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-RSA:-DHE-RSA:-CIPHER-ALL:" \
   "+AES-256-GCM:+CHACHA20-POLY1305:+AES-128-GCM:-MAC-ALL:+AEAD:%SERVER_PRECEDENCE"
 
-/* Returns: SYSLOGTLS_OK (*out set), SYSLOGTLS_E_INVAL (bad role or NULL
- * out), SYSLOGTLS_E_NOMEM. */
+/* Returns: SYSLOGTLS_OK (*out set), SYSLOGTLS_E_INVAL (bad role, NULL out), SYSLOGTLS_E_NOMEM. */
 SYSLOGTLS_API int syslogtls_tls_config_new(syslogtls_tls_config **out, int role);
 /* Drops the caller's reference. syslogtls_tls_config_free(NULL) is a no-op. */
 SYSLOGTLS_API void syslogtls_tls_config_free(syslogtls_tls_config *cfg);
@@ -229,11 +191,9 @@ SYSLOGTLS_API void syslogtls_tls_config_free(syslogtls_tls_config *cfg);
 SYSLOGTLS_API int syslogtls_auth_mode_parse(const char *text, int *mode);
 
 /* Settings, each identified for error reports by a SYSLOGTLS_SETTING_*.
- * Every setter returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL (bad value, NULL
- * cfg), SYSLOGTLS_E_STATE (after syslogtls_tls_config_load succeeded),
- * SYSLOGTLS_E_NOMEM. */
-
-/* Paths are read by syslogtls_tls_config_load(). */
+ * Every setter returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL (bad value, NULL cfg),
+ * SYSLOGTLS_E_STATE (after a successful load), SYSLOGTLS_E_NOMEM.
+ * Paths are read by syslogtls_tls_config_load(). */
 SYSLOGTLS_API int syslogtls_tls_config_set_ca_file(syslogtls_tls_config *cfg, const char *path);
 SYSLOGTLS_API int syslogtls_tls_config_set_cert_file(syslogtls_tls_config *cfg, const char *path);
 SYSLOGTLS_API int syslogtls_tls_config_set_key_file(syslogtls_tls_config *cfg, const char *path);
@@ -260,8 +220,7 @@ SYSLOGTLS_API int syslogtls_tls_config_set_handshake_timeout(syslogtls_tls_confi
 SYSLOGTLS_API int syslogtls_tls_config_load(syslogtls_tls_config *cfg);
 
 /* Which setting the last failed setter or syslogtls_tls_config_load() was
- * about, so that a caller can name its own parameter for it.
- * (SYSLOGTLS_SETTING_CRL_FILE 8 is reserved for CRL support.) */
+ * about, so that a caller can name its own parameter for it (8 is reserved). */
 #define SYSLOGTLS_SETTING_NONE 0
 #define SYSLOGTLS_SETTING_CA_FILE 1
 #define SYSLOGTLS_SETTING_CERT_FILE 2
@@ -271,15 +230,13 @@ SYSLOGTLS_API int syslogtls_tls_config_load(syslogtls_tls_config *cfg);
 #define SYSLOGTLS_SETTING_PERMITTED_PEER 6
 #define SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT 7
 
-/* Returns: the SYSLOGTLS_SETTING_* of the last failure on cfg;
- * SYSLOGTLS_SETTING_NONE when the last setter or load succeeded, or for a
- * NULL cfg. */
+/* Returns: the SYSLOGTLS_SETTING_* of the last failure on cfg; SYSLOGTLS_SETTING_NONE
+ * when the last setter or load succeeded, or for a NULL cfg. */
 SYSLOGTLS_API int syslogtls_tls_config_failed_setting(const syslogtls_tls_config *cfg);
-/* The library's words for a setting ("CA file", "certificate file",
- * "private key file", "priority string", "authentication mode",
- * "permitted peer", "handshake timeout"); static storage.
- * Returns: never NULL; "" for SYSLOGTLS_SETTING_NONE, "unknown setting" for
- * unknown values. */
+/* The library's words for a setting ("CA file", "certificate file", "private key
+ * file", "priority string", "authentication mode", "permitted peer", "handshake
+ * timeout"); static storage.
+ * Returns: never NULL; "" for NONE, "unknown setting" for unknown values. */
 SYSLOGTLS_API const char *syslogtls_setting_name(int setting);
 
 /* ---------------------------------------------------------------------- */
@@ -293,7 +250,6 @@ SYSLOGTLS_API const char *syslogtls_setting_name(int setting);
 #define SYSLOGTLS_OVERSIZE_DISCARD 1  /* drop the whole frame */
 #define SYSLOGTLS_OVERSIZE_CLOSE 2    /* error: the session is closed */
 
-/* Frame flags */
 #define SYSLOGTLS_FRAME_TRUNCATED 0x1u /* frame was cut to the maximum size */
 
 typedef struct syslogtls_frame {
@@ -308,25 +264,22 @@ typedef struct syslogtls_frame {
 SYSLOGTLS_API int syslogtls_framing_parse(const char *text, int *framing);
 SYSLOGTLS_API int syslogtls_oversize_parse(const char *text, int *mode);
 
-/* Encodes one message into out (capacity cap). Octet-counted: "LEN SP MSG".
- * LF: MSG followed by LF, with every LF inside MSG replaced by a space
- * (*lf_replaced, if not NULL, is set to 1 when that happened, else 0).
- * framing must be OCTET_COUNTED or LF. out may be NULL when cap is 0.
- * Returns: SYSLOGTLS_OK with *out_len = bytes written;
- *  SYSLOGTLS_E_SPACE when cap is too small: nothing written, *out_len = the
- *  size needed; SYSLOGTLS_E_INVAL for a bad framing value, NULL out_len, or
- *  NULL msg with len > 0; SYSLOGTLS_E_FRAME for an empty message in
- *  octet-counted framing (RFC 5425 requires MSG-LEN > 0). The reason is in
- *  syslogtls_errmsg(). */
+/* Encodes one message into out (capacity cap; out may be NULL when cap is 0).
+ * Octet-counted: "LEN SP MSG". LF: MSG, LF, every LF inside MSG replaced by a
+ * space (*lf_replaced, if not NULL, is set to 1 when that happened, else 0).
+ * Returns: SYSLOGTLS_OK with *out_len = bytes written; SYSLOGTLS_E_SPACE when
+ * cap is too small: nothing written, *out_len = the size needed;
+ * SYSLOGTLS_E_INVAL for a framing other than OCTET_COUNTED or LF, NULL
+ * out_len, NULL msg with len > 0; SYSLOGTLS_E_FRAME for an empty octet-counted
+ * message (RFC 5425: MSG-LEN > 0). The reason is in syslogtls_errmsg(). */
 SYSLOGTLS_API int syslogtls_frame_encode(int framing, const char *msg, size_t len,
                                          char *out, size_t cap, size_t *out_len,
                                          int *lf_replaced);
 
 typedef struct syslogtls_decoder syslogtls_decoder;
 
-/* max_frame > 0: the largest message accepted.
- * Returns: SYSLOGTLS_OK (*out set), SYSLOGTLS_E_INVAL (bad framing, mode,
- * zero max_frame, NULL out), SYSLOGTLS_E_NOMEM. */
+/* max_frame > 0: the largest message accepted. Returns: SYSLOGTLS_OK (*out
+ * set), SYSLOGTLS_E_INVAL (bad framing or mode, max_frame 0, NULL out), _NOMEM. */
 SYSLOGTLS_API int syslogtls_decoder_new(syslogtls_decoder **out, int framing,
                                         size_t max_frame, int oversize_mode);
 /* syslogtls_decoder_free(NULL) is a no-op. */
@@ -338,25 +291,20 @@ SYSLOGTLS_API void syslogtls_decoder_free(syslogtls_decoder *dec);
  * value and the rest of that buffer is dropped. */
 typedef int (*syslogtls_frame_fn)(const syslogtls_frame *frame, void *user);
 
-/* Feeds bytes; calls fn for every frame completed. After an error the
- * decoder stays in error.
- * Returns: SYSLOGTLS_OK, the callback's non-zero value, SYSLOGTLS_E_FRAME
- * (syslogtls_errmsg() says why: bad octet count, oversize in close mode),
- * SYSLOGTLS_E_INVAL (NULL dec or fn, NULL buf with len > 0),
- * SYSLOGTLS_E_NOMEM. */
+/* Feeds bytes; calls fn for every frame completed. After an error the decoder
+ * stays in error. Returns: SYSLOGTLS_OK, the callback's non-zero value,
+ * SYSLOGTLS_E_FRAME (syslogtls_errmsg() says why: bad octet count, oversize in
+ * close mode), SYSLOGTLS_E_INVAL (NULL dec or fn, NULL buf with len > 0). */
 SYSLOGTLS_API int syslogtls_decoder_feed(syslogtls_decoder *dec, const void *buf, size_t len,
                                          syslogtls_frame_fn fn, void *user);
-/* End of stream.
- * Returns: SYSLOGTLS_OK, SYSLOGTLS_E_FRAME if a frame was left incomplete,
- * SYSLOGTLS_E_INVAL for NULL dec. */
+/* End of stream. Returns: SYSLOGTLS_OK, SYSLOGTLS_E_FRAME if a frame was left
+ * incomplete, SYSLOGTLS_E_INVAL for NULL dec. */
 SYSLOGTLS_API int syslogtls_decoder_finish(syslogtls_decoder *dec);
 
 /* ---------------------------------------------------------------------- */
-/* Server: listens on one address, accepts, handshakes and decodes on its
- * own event-loop threads (every signal blocked in them), and hands batches
- * of frames to the on_frames callback.
- *
- * Callback threads: every callback (on_open, on_frames, on_close, log) runs
+/* Server: listens on one address, accepts, handshakes and decodes on its own
+ * event-loop threads (every signal blocked in them), and hands batches of
+ * frames to the on_frames callback. Callback threads: every callback (on_open, on_frames, on_close, log) runs
  * on one of the server's event-loop threads. Callbacks for different
  * sessions may run concurrently on different threads; never two at once for
  * one session. Blocking inside a callback stalls every session of that
@@ -382,17 +330,15 @@ typedef struct syslogtls_server_callbacks {
    * SYSLOGTLS_FRAMES_PAUSE: the server then reads nothing more from this
    * session (data waits in the socket and TLS buffers; the paused time does
    * not count toward the idle timeout) until syslogtls_server_resume() is
-   * called with syslogtls_conn_id(conn). Frames already decoded from the
-   * same read are delivered after the resume. Required. */
+   * called with syslogtls_conn_id(conn). Required. */
   int (*on_frames)(syslogtls_conn *conn, const syslogtls_frame *frames, size_t n, void *user);
   /* The connection is gone (after on_open). May be NULL. */
   void (*on_close)(syslogtls_conn *conn, void *user);
   syslogtls_log_fn log; /* may be NULL */
 } syslogtls_server_callbacks;
 
-/* Connection accessors, for the server's callbacks.
- * Returns: the value; strings are valid until on_close returns and never
- * NULL ("" for NULL conn), the port 0 and the user data NULL for NULL conn. */
+/* Connection accessors, for the server's callbacks. Returns: strings valid
+ * until on_close returns, never NULL ("" for NULL conn); 0 / NULL for NULL conn. */
 SYSLOGTLS_API const char *syslogtls_conn_peer_ip(const syslogtls_conn *conn);
 SYSLOGTLS_API unsigned syslogtls_conn_peer_port(const syslogtls_conn *conn);
 /* Certificate subject DN of the peer, "" if none was presented. */
@@ -404,9 +350,8 @@ SYSLOGTLS_API const char *syslogtls_conn_cipher(const syslogtls_conn *conn);
  * returns nothing (a NULL conn is ignored). */
 SYSLOGTLS_API void syslogtls_conn_set_userdata(syslogtls_conn *conn, void *data);
 SYSLOGTLS_API void *syslogtls_conn_userdata(const syslogtls_conn *conn);
-/* The session's id, unique within its server and never reused; to be given
- * to syslogtls_server_resume() from any thread.
- * Returns: the id (never 0); 0 for NULL conn. */
+/* The session's id, unique within its server and never reused, for
+ * syslogtls_server_resume(). Returns: the id (never 0); 0 for NULL conn. */
 SYSLOGTLS_API uint64_t syslogtls_conn_id(const syslogtls_conn *conn);
 
 /* Server counters (monotonic uint64_t, updated with relaxed atomics). */
@@ -422,18 +367,17 @@ SYSLOGTLS_API uint64_t syslogtls_conn_id(const syslogtls_conn *conn);
 #define SYSLOGTLS_CTR_COUNT 9
 
 /* tls == NULL means plaintext TCP. The server keeps its own reference.
- * Returns: SYSLOGTLS_OK (*out set), SYSLOGTLS_E_INVAL (NULL out, config
- * not loaded or of the client role), SYSLOGTLS_E_NOMEM. */
+ * Returns: SYSLOGTLS_OK (*out set), SYSLOGTLS_E_INVAL (NULL out, client-role
+ * config), SYSLOGTLS_E_STATE (config not loaded), SYSLOGTLS_E_NOMEM. */
 SYSLOGTLS_API int syslogtls_server_new(syslogtls_server **out, syslogtls_tls_config *tls);
 /* Stops it first (no drain), then frees. syslogtls_server_free(NULL) is a
  * no-op. Not from a callback. */
 SYSLOGTLS_API void syslogtls_server_free(syslogtls_server *srv);
 
-/* Settings (before syslogtls_server_listen). address NULL or "" = all
- * addresses (IPv6 wildcard with IPv4 mapped, else 0.0.0.0); port 0 =
- * ephemeral.
- * Every setter returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL (bad value, NULL
- * srv), SYSLOGTLS_E_STATE (already listening), SYSLOGTLS_E_NOMEM. */
+/* Settings (before syslogtls_server_listen). address NULL or "" = all addresses
+ * (IPv6 wildcard with IPv4 mapped, else 0.0.0.0); port 0 = ephemeral. Every
+ * setter returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL (bad value, NULL srv),
+ * SYSLOGTLS_E_STATE (already listening), SYSLOGTLS_E_NOMEM. */
 SYSLOGTLS_API int syslogtls_server_set_address(syslogtls_server *srv, const char *address, unsigned port);
 SYSLOGTLS_API int syslogtls_server_set_framing(syslogtls_server *srv, int framing);
 SYSLOGTLS_API int syslogtls_server_set_max_frame(syslogtls_server *srv, size_t max_frame, int oversize_mode);
@@ -449,15 +393,14 @@ SYSLOGTLS_API int syslogtls_server_set_callbacks(syslogtls_server *srv, const sy
 /* Binds and listens (call from any one thread).
  * Returns: SYSLOGTLS_OK, SYSLOGTLS_E_ADDR with the reason in
  * syslogtls_errmsg() if the address cannot be resolved or bound,
- * SYSLOGTLS_E_STATE (already listening, or no callbacks set),
- * SYSLOGTLS_E_INVAL (NULL srv), SYSLOGTLS_E_IO, SYSLOGTLS_E_NOMEM. */
+ * SYSLOGTLS_E_STATE (already listening), SYSLOGTLS_E_INVAL (NULL srv, no
+ * on_frames callback set), SYSLOGTLS_E_IO, SYSLOGTLS_E_NOMEM. */
 SYSLOGTLS_API int syslogtls_server_listen(syslogtls_server *srv);
 /* Returns: the bound port (after listen), 0 before or for NULL srv. */
 SYSLOGTLS_API unsigned syslogtls_server_port(const syslogtls_server *srv);
-/* Starts the event-loop threads.
- * Returns: SYSLOGTLS_OK, SYSLOGTLS_E_STATE (not listening, or already
- * started), SYSLOGTLS_E_INVAL (NULL srv), SYSLOGTLS_E_IO (thread or epoll
- * creation failed), SYSLOGTLS_E_NOMEM. */
+/* Starts the event-loop threads. Returns: SYSLOGTLS_OK, SYSLOGTLS_E_STATE (not
+ * listening, or started), SYSLOGTLS_E_INVAL (NULL srv), SYSLOGTLS_E_IO (epoll
+ * set-up), SYSLOGTLS_E_INTERNAL (threads cannot start), SYSLOGTLS_E_NOMEM. */
 SYSLOGTLS_API int syslogtls_server_start(syslogtls_server *srv);
 /* Graceful stop: stops accepting, sends close_notify on every session, then
  * keeps reading and delivering what senders had already written until each
@@ -476,40 +419,34 @@ SYSLOGTLS_API int syslogtls_server_stop(syslogtls_server *srv, unsigned drain_ms
  * server is not running), SYSLOGTLS_E_INVAL (NULL srv), SYSLOGTLS_E_NOMEM. */
 SYSLOGTLS_API int syslogtls_server_resume(syslogtls_server *srv, uint64_t conn_id);
 
-/* Pointer to a counter, valid until syslogtls_server_free (for stats
- * systems that read counters through a pointer).
- * Returns: the pointer; NULL for a bad id or NULL srv. */
+/* Pointer to a counter, valid until syslogtls_server_free (for stats systems
+ * that read counters through a pointer). Returns: NULL for a bad id or srv. */
 SYSLOGTLS_API const uint64_t *syslogtls_server_counter(const syslogtls_server *srv, int id);
 /* Returns: the number of sessions currently open (0 for NULL srv). */
 SYSLOGTLS_API unsigned syslogtls_server_sessions(const syslogtls_server *srv);
 
 /* ---------------------------------------------------------------------- */
 /* Client: one connection to one receiver, driven by the calling thread with
- * bounded waits (for an rsyslog action worker). Not thread-safe: one
- * thread at a time per client. Its log callback runs on the thread calling
- * into the client. Every failure of connect, send or check records a
- * reason (syslogtls_client_last_reason).                                  */
+ * bounded waits. Not thread-safe: one thread at a time per client; its log
+ * callback runs on the thread calling into it. Every failure of connect, send
+ * or check records a reason (syslogtls_client_last_reason).               */
 
 typedef struct syslogtls_client syslogtls_client;
 
-/* tls == NULL means plaintext TCP.
- * Returns: SYSLOGTLS_OK (*out set), SYSLOGTLS_E_INVAL (NULL out, config
- * not loaded or of the server role), SYSLOGTLS_E_NOMEM. */
+/* tls == NULL means plaintext TCP. Returns: SYSLOGTLS_OK (*out set),
+ * SYSLOGTLS_E_INVAL (NULL out, server-role config), SYSLOGTLS_E_STATE (config
+ * not loaded), SYSLOGTLS_E_NOMEM. */
 SYSLOGTLS_API int syslogtls_client_new(syslogtls_client **out, syslogtls_tls_config *tls);
 /* Closes without waiting, then frees. syslogtls_client_free(NULL) is a no-op. */
 SYSLOGTLS_API void syslogtls_client_free(syslogtls_client *cl);
-/* Returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL (NULL cl). */
+/* Client settings. set_abort_flag: while *flag is non-zero every wait returns
+ * SYSLOGTLS_E_ABORTED; the int must outlive its use; NULL removes it.
+ * set_source: address to bind before connecting (NULL or "" = none).
+ * Returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL (NULL cl), and for set_source
+ * SYSLOGTLS_E_ADDR (the address cannot be resolved), SYSLOGTLS_E_NOMEM. */
 SYSLOGTLS_API int syslogtls_client_set_log(syslogtls_client *cl, syslogtls_log_fn log, void *user);
-/* While *flag is non-zero every wait returns SYSLOGTLS_E_ABORTED. The int
- * must outlive its use; NULL removes it.
- * Returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL (NULL cl). */
 SYSLOGTLS_API int syslogtls_client_set_abort_flag(syslogtls_client *cl, const volatile int *flag);
-/* Returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL (NULL cl). */
 SYSLOGTLS_API int syslogtls_client_set_keepalive(syslogtls_client *cl, int on);
-/* Optional source address to bind before connecting (tests, multi-homed
- * hosts); NULL or "" = none.
- * Returns: SYSLOGTLS_OK, SYSLOGTLS_E_ADDR (not an IP address),
- * SYSLOGTLS_E_INVAL (NULL cl), SYSLOGTLS_E_NOMEM. */
 SYSLOGTLS_API int syslogtls_client_set_source(syslogtls_client *cl, const char *address);
 
 /* Resolves host, connects within connect_timeout_ms, then does the TLS
@@ -526,13 +463,11 @@ SYSLOGTLS_API int syslogtls_client_set_source(syslogtls_client *cl, const char *
  * subject, reason) and the reason in syslogtls_client_last_reason(). */
 SYSLOGTLS_API int syslogtls_client_connect(syslogtls_client *cl, const char *host, unsigned port,
                                            const char *server_name, unsigned connect_timeout_ms);
-/* Writes all len bytes as TLS records (corked: as few records and syscalls
- * as possible), waiting at most timeout_ms for the socket. Any failure
- * leaves the client disconnected.
- * Returns: SYSLOGTLS_OK, SYSLOGTLS_E_STATE (not connected),
- * SYSLOGTLS_E_TIMEOUT, SYSLOGTLS_E_IO, SYSLOGTLS_E_CLOSED,
- * SYSLOGTLS_E_REJECTED_BY_PEER, SYSLOGTLS_E_TLS, SYSLOGTLS_E_ABORTED,
- * SYSLOGTLS_E_INVAL, SYSLOGTLS_E_NOMEM. */
+/* Writes all len bytes as TLS records (corked: as few records and syscalls as
+ * possible), waiting at most timeout_ms for the socket. Any failure leaves the
+ * client disconnected. Returns: SYSLOGTLS_OK, _E_STATE (not connected),
+ * _E_TIMEOUT, _E_IO, _E_CLOSED, _E_REJECTED_BY_PEER, _E_TLS, _E_ABORTED,
+ * _E_INVAL, _E_NOMEM (SYSLOGTLS_ prefix omitted). */
 SYSLOGTLS_API int syslogtls_client_send(syslogtls_client *cl, const void *buf, size_t len, unsigned timeout_ms);
 /* Non-blocking health check: reads whatever the server sent (TLS 1.3
  * KeyUpdate and tickets are handled; application data is discarded).
@@ -550,8 +485,8 @@ SYSLOGTLS_API int syslogtls_client_is_connected(const syslogtls_client *cl);
  * check; SYSLOGTLS_REASON_NONE after a success or for NULL cl. */
 SYSLOGTLS_API int syslogtls_client_last_reason(const syslogtls_client *cl);
 
-/* Strings valid until the next connect/close/free; never NULL ("" for NULL
- * cl or when unknown). */
+/* Returns: strings valid until the next connect/close/free, never NULL ("" for
+ * NULL cl or when unknown); the port, 0 when unknown. */
 SYSLOGTLS_API const char *syslogtls_client_peer_ip(const syslogtls_client *cl);
 SYSLOGTLS_API unsigned syslogtls_client_peer_port(const syslogtls_client *cl);
 SYSLOGTLS_API const char *syslogtls_client_peer_subject(const syslogtls_client *cl);
