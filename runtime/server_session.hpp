@@ -10,10 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "event_loop.hpp"
 #include "fd.hpp"
