@@ -59,25 +59,24 @@ int syslogtls_oversize_parse(const char* text, int* mode) {
   });
 }
 
-// Returns 0 (and sets syslogtls_errmsg()) for a bad framing, an empty
-// octet-counted message or a NULL msg with len > 0: every valid encoding is
-// at least one byte long.
-size_t syslogtls_frame_encode(int framing, const char* msg, size_t len, char* out, size_t cap,
-                              int* lf_replaced) {
-  size_t result = 0;
-  syslogtls::guarded([&] {
-    if (msg == nullptr && len != 0) throw syslogtls::Error(SYSLOGTLS_E_INVAL, "NULL message");
+int syslogtls_frame_encode(int framing, const char* msg, size_t len, char* out, size_t cap, size_t* out_len,
+                           int* lf_replaced) {
+  return syslogtls::guarded([&] {
+    if (out_len == nullptr) throw syslogtls::Error(SYSLOGTLS_E_INVAL, "NULL out_len");
+    *out_len = 0;
     if (lf_replaced != nullptr) *lf_replaced = 0;
+    if (msg == nullptr && len != 0) throw syslogtls::Error(SYSLOGTLS_E_INVAL, "NULL message");
     syslogtls::check_encodable(framing, len);
     const size_t need = syslogtls::encoded_size(framing, len);
-    result = need;
-    if (need <= cap && out != nullptr) {
-      const bool replaced = syslogtls::encode_frame_into(framing, msg, len, out);
-      if (lf_replaced != nullptr) *lf_replaced = replaced ? 1 : 0;
+    *out_len = need;
+    if (need > cap || out == nullptr) {
+      throw syslogtls::Error(SYSLOGTLS_E_SPACE, "the encoded frame needs " + std::to_string(need) +
+                                                    " bytes, the buffer holds " + std::to_string(cap));
     }
+    const bool replaced = syslogtls::encode_frame_into(framing, msg, len, out);
+    if (lf_replaced != nullptr) *lf_replaced = replaced ? 1 : 0;
     return SYSLOGTLS_OK;
   });
-  return result;
 }
 
 int syslogtls_decoder_new(syslogtls_decoder** out, int framing, size_t max_frame, int oversize_mode) {

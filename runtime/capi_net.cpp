@@ -167,6 +167,13 @@ const uint64_t* syslogtls_server_counter(const syslogtls_server* srv, int id) {
 
 unsigned syslogtls_server_sessions(const syslogtls_server* srv) { return srv != nullptr ? srv->rep->sessions() : 0; }
 
+int syslogtls_server_resume(syslogtls_server* srv, uint64_t conn_id) {
+  return guarded([&] {
+    need(srv, "server")->rep->resume(conn_id);
+    return SYSLOGTLS_OK;
+  });
+}
+
 /* ---- connections (server callbacks) ---- */
 
 const char* syslogtls_conn_peer_ip(const syslogtls_conn* conn) { return conn ? session(conn)->ip.c_str() : ""; }
@@ -182,6 +189,7 @@ void syslogtls_conn_set_userdata(syslogtls_conn* conn, void* data) {
   if (conn != nullptr) static_cast<syslogtls::ServerSession*>(conn)->userdata = data;
 }
 void* syslogtls_conn_userdata(const syslogtls_conn* conn) { return conn ? session(conn)->userdata : nullptr; }
+uint64_t syslogtls_conn_id(const syslogtls_conn* conn) { return conn ? session(conn)->id : 0; }
 
 /* ---- client ---- */
 
@@ -255,6 +263,10 @@ int syslogtls_client_close(syslogtls_client* cl, unsigned timeout_ms) {
 }
 
 int syslogtls_client_is_connected(const syslogtls_client* cl) { return cl != nullptr && cl->rep->connected(); }
+
+int syslogtls_client_last_reason(const syslogtls_client* cl) {
+  return cl != nullptr ? cl->rep->last_reason() : SYSLOGTLS_REASON_NONE;
+}
 
 const char* syslogtls_client_peer_ip(const syslogtls_client* cl) { return cl ? cl->rep->peer_ip().c_str() : ""; }
 unsigned syslogtls_client_peer_port(const syslogtls_client* cl) { return cl ? cl->rep->peer_port() : 0; }

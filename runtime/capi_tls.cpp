@@ -13,8 +13,8 @@ TlsConfig& cfg_of(syslogtls_tls_config* cfg) {
   return *cfg->rep;
 }
 
-std::string path_arg(const char* setting, const char* path) {
-  if (path == nullptr || *path == '\0') throw Error(SYSLOGTLS_E_INVAL, std::string(setting) + ": empty path");
+std::string path_arg(TlsConfig& cfg, int setting, const char* path) {
+  if (path == nullptr || *path == '\0') cfg.reject(setting, SYSLOGTLS_E_INVAL, "empty path");
   return path;
 }
 
@@ -64,28 +64,31 @@ int syslogtls_auth_mode_parse(const char* text, int* mode) {
         return SYSLOGTLS_OK;
       }
     }
-    throw Error(SYSLOGTLS_E_INVAL, std::string("tls.authMode \"") + text +
+    throw Error(SYSLOGTLS_E_INVAL, std::string("authentication mode \"") + text +
                                        "\": unknown (use anon, x509/certvalid, x509/name or x509/fingerprint)");
   });
 }
 
 int syslogtls_tls_config_set_ca_file(syslogtls_tls_config* cfg, const char* path) {
   return guarded([&] {
-    cfg_of(cfg).set_ca_file(syslogtls::path_arg("tls.caFile", path));
+    syslogtls::TlsConfig& c = cfg_of(cfg);
+    c.set_ca_file(syslogtls::path_arg(c, SYSLOGTLS_SETTING_CA_FILE, path));
     return SYSLOGTLS_OK;
   });
 }
 
 int syslogtls_tls_config_set_cert_file(syslogtls_tls_config* cfg, const char* path) {
   return guarded([&] {
-    cfg_of(cfg).set_cert_file(syslogtls::path_arg("tls.certFile", path));
+    syslogtls::TlsConfig& c = cfg_of(cfg);
+    c.set_cert_file(syslogtls::path_arg(c, SYSLOGTLS_SETTING_CERT_FILE, path));
     return SYSLOGTLS_OK;
   });
 }
 
 int syslogtls_tls_config_set_key_file(syslogtls_tls_config* cfg, const char* path) {
   return guarded([&] {
-    cfg_of(cfg).set_key_file(syslogtls::path_arg("tls.keyFile", path));
+    syslogtls::TlsConfig& c = cfg_of(cfg);
+    c.set_key_file(syslogtls::path_arg(c, SYSLOGTLS_SETTING_KEY_FILE, path));
     return SYSLOGTLS_OK;
   });
 }
@@ -106,8 +109,9 @@ int syslogtls_tls_config_set_auth_mode(syslogtls_tls_config* cfg, int mode) {
 
 int syslogtls_tls_config_add_permitted_peer(syslogtls_tls_config* cfg, const char* peer) {
   return guarded([&] {
-    if (peer == nullptr) throw Error(SYSLOGTLS_E_INVAL, "tls.permittedPeer: NULL");
-    cfg_of(cfg).add_permitted_peer(peer);
+    syslogtls::TlsConfig& c = cfg_of(cfg);
+    if (peer == nullptr) c.reject(SYSLOGTLS_SETTING_PERMITTED_PEER, SYSLOGTLS_E_INVAL, "NULL");
+    c.add_permitted_peer(peer);
     return SYSLOGTLS_OK;
   });
 }
@@ -124,6 +128,10 @@ int syslogtls_tls_config_load(syslogtls_tls_config* cfg) {
     cfg_of(cfg).load();
     return SYSLOGTLS_OK;
   });
+}
+
+int syslogtls_tls_config_failed_setting(const syslogtls_tls_config* cfg) {
+  return cfg != nullptr && cfg->rep ? cfg->rep->failed_setting() : SYSLOGTLS_SETTING_NONE;
 }
 
 }  // extern "C"

@@ -25,7 +25,33 @@ std::string describe_target(const std::string& host, const std::string& endpoint
   return host + " (" + endpoint + ")";
 }
 
+int reason_of_code(int code) {
+  switch (code) {
+    case SYSLOGTLS_E_ADDR: return SYSLOGTLS_REASON_RESOLVE;
+    case SYSLOGTLS_E_CONNECT: return SYSLOGTLS_REASON_CONNECT;
+    case SYSLOGTLS_E_TIMEOUT: return SYSLOGTLS_REASON_CONNECT;
+    case SYSLOGTLS_E_ABORTED: return SYSLOGTLS_REASON_ABORTED;
+    case SYSLOGTLS_E_IO: return SYSLOGTLS_REASON_IO;
+    case SYSLOGTLS_E_CLOSED: return SYSLOGTLS_REASON_CLOSED;
+    case SYSLOGTLS_E_TLS: return SYSLOGTLS_REASON_TLS_PROTOCOL;
+    case SYSLOGTLS_E_REJECTED_BY_PEER: return SYSLOGTLS_REASON_REJECTED_BY_PEER;
+    case SYSLOGTLS_E_PEER_REJECTED: return SYSLOGTLS_REASON_CERT_INVALID;
+    default: return SYSLOGTLS_REASON_NONE;
+  }
+}
+
 }  // namespace
+
+template <typename Fn>
+auto Client::recording_reason(Fn&& fn) -> decltype(fn()) {
+  last_reason_ = SYSLOGTLS_REASON_NONE;
+  try {
+    return fn();
+  } catch (const Error& e) {
+    if (last_reason_ == SYSLOGTLS_REASON_NONE) last_reason_ = reason_of_code(e.code());
+    throw;
+  }
+}
 
 Client::Client(std::shared_ptr<const TlsConfig> tls) : cfg_(std::move(tls)) {
   if (cfg_) {
@@ -57,31 +83,43 @@ void Client::disconnect() noexcept {
   connected_ = false;
 }
 
-void Client::fail(int code, const std::string& text) {
+void Client::fail(int code, int reason, const std::string& text) {
+  last_reason_ = reason;
   disconnect();
   throw Error(code, text);
 }
 
-void Client::wait(short events, Clock::time_point deadline, const std::string& what) {
+void Client::wait(short events, Clock::time_point deadline, const std::string& what, int timeout_reason) {
   switch (wait_fd(fd_.get(), events, deadline, abort_)) {
     case Wait::ready: return;
-    case Wait::timeout: fail(SYSLOGTLS_E_TIMEOUT, what);
-    case Wait::aborted: fail(SYSLOGTLS_E_ABORTED, "aborted while waiting for " + target_);
+    case Wait::timeout: fail(SYSLOGTLS_E_TIMEOUT, timeout_reason, what);
+    case Wait::aborted: fail(SYSLOGTLS_E_ABORTED, SYSLOGTLS_REASON_ABORTED, "aborted while waiting for " + target_);
   }
 }
 
 void Client::connect(const std::string& host, unsigned port, const std::string& server_name,
                      unsigned connect_timeout_ms) {
-  disconnect();
-  peer_ip_.clear();
-  peer_port_ = 0;
-  subject_.clear();
-  version_.clear();
-  cipher_.clear();
-  target_ = host;
-  if (host.empty()) throw Error(SYSLOGTLS_E_INVAL, "no target host given");
-  if (port == 0 || port > 65535) throw Error(SYSLOGTLS_E_INVAL, "invalid port " + std::to_string(port) + " for " + host);
+  recording_reason([&] {
+    disconnect();
+    peer_ip_.clear();
+    peer_port_ = 0;
+    subject_.clear();
+    version_.clear();
+    cipher_.clear();
+    target_ = host;
+    if (host.empty()) throw Error(SYSLOGTLS_E_INVAL, "no target host given");
+    if (port == 0 || port > 65535)
+      throw Error(SYSLOGTLS_E_INVAL, "invalid port " + std::to_string(port) + " for " + host);
+    connect_tcp_to(host, port, connect_timeout_ms);
+    set_nodelay(fd_.get());
+    if (keepalive_) syslogtls::set_keepalive(fd_.get(), true);
+    transport_ = std::make_unique<FdTransport>(fd_.get());
+    if (cfg_) handshake(host, server_name);
+    connected_ = true;
+  });
+}
 
+void Client::connect_tcp_to(const std::string& host, unsigned port, unsigned connect_timeout_ms) {
   std::vector<SockAddr> addrs;
   SockAddr literal;
   if (parse_ip_literal(host, port, &literal)) {
@@ -110,7 +148,7 @@ void Client::connect(const std::string& host, unsigned port, const std::string& 
       peer_ip_ = format_ip(a);
       peer_port_ = addr_port(a);
       target_ = describe_target(host, endpoint);
-      break;
+      return;
     }
     last_err = err;
     if (err == ECANCELED) throw Error(SYSLOGTLS_E_ABORTED, "aborted while connecting to " + host);
@@ -119,47 +157,45 @@ void Client::connect(const std::string& host, unsigned port, const std::string& 
               (err == ETIMEDOUT ? std::string("timed out") : std::strerror(err));
     if (Clock::now() >= deadline) break;
   }
-  if (!fd_) {
-    if (!source_text_.empty() && last_err == EADDRNOTAVAIL) errors += " (source address " + source_text_ + ")";
-    if (last_err == ETIMEDOUT) errors += " (connect timeout " + std::to_string(connect_timeout_ms) + " ms)";
-    throw Error(last_err == ETIMEDOUT ? SYSLOGTLS_E_TIMEOUT : SYSLOGTLS_E_CONNECT, errors);
-  }
-  set_nodelay(fd_.get());
-  if (keepalive_) syslogtls::set_keepalive(fd_.get(), true);
-  transport_ = std::make_unique<FdTransport>(fd_.get());
+  if (!source_text_.empty() && last_err == EADDRNOTAVAIL) errors += " (source address " + source_text_ + ")";
+  if (last_err == ETIMEDOUT) errors += " (connect timeout " + std::to_string(connect_timeout_ms) + " ms)";
+  last_reason_ = SYSLOGTLS_REASON_CONNECT;
+  throw Error(last_err == ETIMEDOUT ? SYSLOGTLS_E_TIMEOUT : SYSLOGTLS_E_CONNECT, errors);
+}
 
-  if (cfg_) {
-    PeerInfo info;
-    info.ip = peer_ip_;
-    info.port = peer_port_;
-    info.server_name = server_name.empty() ? host : server_name;
-    tls_ = std::make_unique<TlsSession>(cfg_, *transport_, std::move(info));
-    const unsigned hs_ms = cfg_->handshake_timeout_ms();
-    const auto hs_deadline = deadline_after(hs_ms);
-    const std::string timeout_text = "TLS handshake with " + target_ + " timed out after " + std::to_string(hs_ms) + " ms";
-    for (;;) {
-      const Io r = tls_->handshake();
-      if (r == Io::done) break;
-      if (r == Io::want_read) {
-        wait(POLLIN, hs_deadline, timeout_text);
-      } else if (r == Io::want_write) {
-        wait(POLLOUT, hs_deadline, timeout_text);
-      } else {
-        int code = tls_->error_code();
-        std::string text = tls_->error_text();
-        if (r == Io::closed || code == 0) {
-          code = SYSLOGTLS_E_CLOSED;
-          text = "the server closed the connection during the TLS handshake";
-        }
-        fail(code, "TLS handshake with " + target_ + " failed: " + text);
+void Client::handshake(const std::string& host, const std::string& server_name) {
+  PeerInfo info;
+  info.ip = peer_ip_;
+  info.port = peer_port_;
+  info.server_name = server_name.empty() ? host : server_name;
+  tls_ = std::make_unique<TlsSession>(cfg_, *transport_, std::move(info));
+  const unsigned hs_ms = cfg_->handshake_timeout_ms();
+  const auto hs_deadline = deadline_after(hs_ms);
+  const std::string timeout_text =
+      "TLS handshake with " + target_ + " timed out after " + std::to_string(hs_ms) + " ms";
+  for (;;) {
+    const Io r = tls_->handshake();
+    if (r == Io::done) break;
+    if (r == Io::want_read) {
+      wait(POLLIN, hs_deadline, timeout_text, SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT);
+    } else if (r == Io::want_write) {
+      wait(POLLOUT, hs_deadline, timeout_text, SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT);
+    } else {
+      int code = tls_->error_code();
+      int reason = tls_->error_reason();
+      std::string text = tls_->error_text();
+      if (r == Io::closed || code == 0) {
+        code = SYSLOGTLS_E_CLOSED;
+        reason = SYSLOGTLS_REASON_CLOSED;
+        text = "the server closed the connection during the TLS handshake";
       }
+      fail(code, reason, "TLS handshake with " + target_ + " failed: " + text);
     }
-    subject_ = tls_->peer_subject();
-    version_ = tls_->tls_version();
-    cipher_ = tls_->cipher();
-    if (version_ == "TLS1.3" && tls_->certificate_requested()) await_certificate_verdict(hs_deadline, hs_ms);
   }
-  connected_ = true;
+  subject_ = tls_->peer_subject();
+  version_ = tls_->tls_version();
+  cipher_ = tls_->cipher();
+  if (version_ == "TLS1.3" && tls_->certificate_requested()) await_certificate_verdict(hs_deadline, hs_ms);
 }
 
 // A TLS 1.3 server checks our certificate after our Finished: a refusal
@@ -185,21 +221,25 @@ void Client::await_certificate_verdict(Clock::time_point hs_deadline, unsigned h
       if (left <= 0) return;
       const int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 100)));
       if (n < 0 && errno != EINTR) return;
-      if (aborted(abort_)) fail(SYSLOGTLS_E_ABORTED, "aborted after the TLS handshake with " + target_);
+      if (aborted(abort_)) fail(SYSLOGTLS_E_ABORTED, SYSLOGTLS_REASON_ABORTED, "aborted after the TLS handshake with " + target_);
       if (n == 0 && Clock::now() >= deadline) return;
       continue;
     }
     if (r == Io::closed) {
-      fail(SYSLOGTLS_E_REJECTED_BY_PEER,
+      fail(SYSLOGTLS_E_REJECTED_BY_PEER, SYSLOGTLS_REASON_REJECTED_BY_PEER,
            "TLS handshake with " + target_ + " failed: the server closed the session right after the handshake "
            "(it did not accept our certificate?)");
     }
     const int code = tls_->error_code() != 0 ? tls_->error_code() : SYSLOGTLS_E_IO;
-    fail(code, "TLS handshake with " + target_ + " failed: " + tls_->error_text());
+    fail(code, tls_reason(), "TLS handshake with " + target_ + " failed: " + tls_->error_text());
   }
 }
 
 void Client::send(const void* buf, size_t len, unsigned timeout_ms) {
+  recording_reason([&] { send_all(buf, len, timeout_ms); });
+}
+
+void Client::send_all(const void* buf, size_t len, unsigned timeout_ms) {
   if (!connected_) throw Error(SYSLOGTLS_E_STATE, "not connected");
   const auto deadline = deadline_after(timeout_ms);
   const std::string timeout_text =
@@ -216,9 +256,9 @@ void Client::send(const void* buf, size_t len, unsigned timeout_ms) {
         p += n;
         left -= static_cast<size_t>(n);
       } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        wait(POLLOUT, deadline, timeout_text);
+        wait(POLLOUT, deadline, timeout_text, SYSLOGTLS_REASON_IO);
       } else {
-        fail(n == 0 ? SYSLOGTLS_E_CLOSED : SYSLOGTLS_E_IO,
+        fail(n == 0 ? SYSLOGTLS_E_CLOSED : SYSLOGTLS_E_IO, n == 0 ? SYSLOGTLS_REASON_CLOSED : SYSLOGTLS_REASON_IO,
              "send to " + target_ + " failed: " + (n == 0 ? std::string("connection closed") : std::strerror(errno)));
       }
     }
@@ -226,14 +266,14 @@ void Client::send(const void* buf, size_t len, unsigned timeout_ms) {
   }
   auto step = [&](Io r) {
     if (r == Io::want_write) {
-      wait(POLLOUT, deadline, timeout_text);
+      wait(POLLOUT, deadline, timeout_text, SYSLOGTLS_REASON_IO);
     } else if (r == Io::want_read) {
-      wait(POLLIN, deadline, timeout_text);
+      wait(POLLIN, deadline, timeout_text, SYSLOGTLS_REASON_IO);
     } else if (r == Io::closed) {
-      fail(SYSLOGTLS_E_CLOSED, "send to " + target_ + " failed: the server closed the session");
+      fail(SYSLOGTLS_E_CLOSED, SYSLOGTLS_REASON_CLOSED, "send to " + target_ + " failed: the server closed the session");
     } else if (r == Io::failed) {
       const int code = tls_->error_code() != 0 ? tls_->error_code() : SYSLOGTLS_E_IO;
-      fail(code, "send to " + target_ + " failed: " + tls_->error_text());
+      fail(code, tls_reason(), "send to " + target_ + " failed: " + tls_->error_text());
     }
   };
   tls_->cork();
@@ -255,6 +295,7 @@ void Client::send(const void* buf, size_t len, unsigned timeout_ms) {
 }
 
 int Client::check() {
+  last_reason_ = SYSLOGTLS_REASON_NONE;
   if (!connected_) throw Error(SYSLOGTLS_E_STATE, "not connected");
   char buf[4096];
   for (;;) {
@@ -265,11 +306,13 @@ int Client::check() {
       if (r == Io::want_read || r == Io::want_write) return SYSLOGTLS_OK;
       if (r == Io::closed) {
         disconnect();
+        last_reason_ = SYSLOGTLS_REASON_CLOSED;
         set_errmsg("the server " + target_ + " closed the session");
         return SYSLOGTLS_E_CLOSED;
       }
       const int code = tls_->error_code() != 0 ? tls_->error_code() : SYSLOGTLS_E_IO;
       const std::string text = "session with " + target_ + " failed: " + tls_->error_text();
+      last_reason_ = tls_reason();
       disconnect();
       set_errmsg(text);
       return code;
@@ -282,6 +325,7 @@ int Client::check() {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return SYSLOGTLS_OK;
     const std::string text = n == 0 ? "the server " + target_ + " closed the connection"
                                     : "connection to " + target_ + " failed: " + std::strerror(errno);
+    last_reason_ = n == 0 ? SYSLOGTLS_REASON_CLOSED : SYSLOGTLS_REASON_IO;
     disconnect();
     set_errmsg(text);
     return n == 0 ? SYSLOGTLS_E_CLOSED : SYSLOGTLS_E_IO;
@@ -301,14 +345,14 @@ void Client::close(unsigned timeout_ms) {
         const Io r = tls_->bye();
         if (r == Io::done || r == Io::closed) break;
         if (r == Io::failed) throw Error(SYSLOGTLS_E_IO, "");
-        wait(r == Io::want_read ? POLLIN : POLLOUT, deadline, "close");
+        wait(r == Io::want_read ? POLLIN : POLLOUT, deadline, "close", SYSLOGTLS_REASON_IO);
       }
       for (;;) {
         size_t got = 0;
         const Io r = tls_->read(buf, sizeof buf, &got);
         if (r == Io::done) continue;
         if (r == Io::want_read || r == Io::want_write) {
-          wait(r == Io::want_read ? POLLIN : POLLOUT, deadline, "close");
+          wait(r == Io::want_read ? POLLIN : POLLOUT, deadline, "close", SYSLOGTLS_REASON_IO);
           continue;
         }
         break;  // close_notify, EOF or error: done either way
@@ -319,7 +363,7 @@ void Client::close(unsigned timeout_ms) {
         const ssize_t n = ::recv(fd_.get(), buf, sizeof buf, MSG_DONTWAIT);
         if (n > 0) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-          wait(POLLIN, deadline, "close");
+          wait(POLLIN, deadline, "close", SYSLOGTLS_REASON_IO);
           continue;
         }
         break;

@@ -3,7 +3,8 @@
 //
 // Concurrency: one thread at a time per Client. Errors are thrown as
 // Error(code, text naming the target); the C API turns them into codes and
-// syslogtls_errmsg(). The client never logs on its own.
+// syslogtls_errmsg(); last_reason() keeps the SYSLOGTLS_REASON_* of the last
+// failed connect, send or check. The client never logs on its own.
 #pragma once
 
 #include <memory>
@@ -41,6 +42,7 @@ class Client final {
   // Drops the connection at once.
   void disconnect() noexcept;
   bool connected() const { return connected_; }
+  int last_reason() const { return last_reason_; }
 
   const std::string& peer_ip() const { return peer_ip_; }
   unsigned peer_port() const { return peer_port_; }
@@ -49,9 +51,21 @@ class Client final {
   const std::string& cipher() const { return cipher_; }
 
  private:
-  // Waits for fd readiness until deadline; throws E_TIMEOUT (with what) / E_ABORTED.
-  void wait(short events, Clock::time_point deadline, const std::string& what);
-  [[noreturn]] void fail(int code, const std::string& text);
+  // Waits for fd readiness until deadline; throws E_TIMEOUT (with what and
+  // timeout_reason) / E_ABORTED.
+  void wait(short events, Clock::time_point deadline, const std::string& what, int timeout_reason);
+  void send_all(const void* buf, size_t len, unsigned timeout_ms);
+  // The TLS session's failure reason (SYSLOGTLS_REASON_IO if it has none).
+  int tls_reason() const {
+    return tls_ && tls_->error_reason() != SYSLOGTLS_REASON_NONE ? tls_->error_reason() : SYSLOGTLS_REASON_IO;
+  }
+  [[noreturn]] void fail(int code, int reason, const std::string& text);
+  // Runs one connect/send/check step: clears last_reason_, and on an Error
+  // without an explicit reason derives one from its code.
+  template <typename Fn>
+  auto recording_reason(Fn&& fn) -> decltype(fn());
+  void connect_tcp_to(const std::string& host, unsigned port, unsigned connect_timeout_ms);
+  void handshake(const std::string& host, const std::string& server_name);
   void await_certificate_verdict(Clock::time_point hs_deadline, unsigned hs_ms);
 
   std::shared_ptr<const TlsConfig> cfg_;
@@ -66,6 +80,7 @@ class Client final {
   std::unique_ptr<FdTransport> transport_;
   std::unique_ptr<TlsSession> tls_;
   bool connected_ = false;
+  int last_reason_ = SYSLOGTLS_REASON_NONE;
   std::string target_;  // "host (ip:port)" for messages
   std::string peer_ip_;
   unsigned peer_port_ = 0;

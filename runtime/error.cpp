@@ -62,7 +62,51 @@ const char* syslogtls_strerror(int code) {
     case SYSLOGTLS_E_LIMIT: return "limit reached";
     case SYSLOGTLS_E_STATE: return "invalid state";
     case SYSLOGTLS_E_ABORTED: return "aborted";
+    case SYSLOGTLS_E_SPACE: return "buffer too small";
     default: return "unknown error";
+  }
+}
+
+const char* syslogtls_reason_name(int reason) {
+  switch (reason) {
+    case SYSLOGTLS_REASON_NONE: return "no failure";
+    case SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT: return "handshake timeout";
+    case SYSLOGTLS_REASON_UNTRUSTED: return "certificate not trusted";
+    case SYSLOGTLS_REASON_NAME_MISMATCH: return "name mismatch";
+    case SYSLOGTLS_REASON_FINGERPRINT_MISMATCH: return "fingerprint mismatch";
+    case SYSLOGTLS_REASON_EXPIRED: return "certificate expired";
+    case SYSLOGTLS_REASON_NOT_YET_VALID: return "certificate not yet valid";
+    case SYSLOGTLS_REASON_REVOKED: return "certificate revoked";
+    case SYSLOGTLS_REASON_NO_CERTIFICATE: return "no certificate";
+    case SYSLOGTLS_REASON_PLAINTEXT: return "not TLS (plaintext)";
+    case SYSLOGTLS_REASON_LIMIT: return "session limit reached";
+    case SYSLOGTLS_REASON_REJECTED_BY_PEER: return "rejected by peer";
+    case SYSLOGTLS_REASON_TLS_PROTOCOL: return "TLS protocol error";
+    case SYSLOGTLS_REASON_CERT_INVALID: return "certificate invalid";
+    case SYSLOGTLS_REASON_CONNECT: return "connection failed";
+    case SYSLOGTLS_REASON_RESOLVE: return "name resolution failed";
+    case SYSLOGTLS_REASON_IO: return "I/O error";
+    case SYSLOGTLS_REASON_BAD_FRAME: return "invalid frame";
+    case SYSLOGTLS_REASON_OVERSIZE: return "frame too large";
+    case SYSLOGTLS_REASON_IDLE_TIMEOUT: return "idle timeout";
+    case SYSLOGTLS_REASON_DRAIN_TIMEOUT: return "drain timeout";
+    case SYSLOGTLS_REASON_CLOSED: return "closed by peer";
+    case SYSLOGTLS_REASON_ABORTED: return "aborted";
+    default: return "unknown reason";
+  }
+}
+
+const char* syslogtls_setting_name(int setting) {
+  switch (setting) {
+    case SYSLOGTLS_SETTING_NONE: return "";
+    case SYSLOGTLS_SETTING_CA_FILE: return "CA file";
+    case SYSLOGTLS_SETTING_CERT_FILE: return "certificate file";
+    case SYSLOGTLS_SETTING_KEY_FILE: return "private key file";
+    case SYSLOGTLS_SETTING_PRIORITY: return "priority string";
+    case SYSLOGTLS_SETTING_AUTH_MODE: return "authentication mode";
+    case SYSLOGTLS_SETTING_PERMITTED_PEER: return "permitted peer";
+    case SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT: return "handshake timeout";
+    default: return "unknown setting";
   }
 }
 

@@ -42,7 +42,7 @@ Decoder::Decoder(int framing, size_t max_frame, int oversize)
       framing != SYSLOGTLS_FRAMING_LF) {
     throw Error(SYSLOGTLS_E_INVAL, "invalid framing " + std::to_string(framing));
   }
-  if (max_frame == 0) throw Error(SYSLOGTLS_E_INVAL, "maxFrameSize must be greater than 0");
+  if (max_frame == 0) throw Error(SYSLOGTLS_E_INVAL, "the maximum frame size must be greater than 0");
   if (oversize != SYSLOGTLS_OVERSIZE_TRUNCATE && oversize != SYSLOGTLS_OVERSIZE_DISCARD &&
       oversize != SYSLOGTLS_OVERSIZE_CLOSE) {
     throw Error(SYSLOGTLS_E_INVAL, "invalid oversize mode " + std::to_string(oversize));
@@ -98,8 +98,8 @@ bool Decoder::end_of_count() {
   }
   ++oversize_count_;
   if (oversize_ == SYSLOGTLS_OVERSIZE_CLOSE) {
-    fail("frame of " + std::to_string(count_) + " bytes exceeds maxFrameSize " +
-             std::to_string(max_frame_),
+    fail("frame of " + std::to_string(count_) + " bytes exceeds the maximum frame size of " +
+             std::to_string(max_frame_) + " bytes",
          false);
     return false;
   }
@@ -243,8 +243,8 @@ DecodeStatus Decoder::next(const char* buf, size_t len, size_t* pos, Frame* out)
         ++oversize_count_;
         if (oversize_ == SYSLOGTLS_OVERSIZE_CLOSE) {
           *pos = static_cast<size_t>(p - buf);
-          return fail("LF-terminated frame exceeds maxFrameSize " + std::to_string(max_frame_) +
-                          " (no LF within " + std::to_string(max_frame_ + 1) + " bytes)",
+          return fail("LF-terminated frame exceeds the maximum frame size of " + std::to_string(max_frame_) +
+                          " bytes (no LF within " + std::to_string(max_frame_ + 1) + " bytes)",
                       false);
         }
         state_ = St::skip_lf;
@@ -332,7 +332,7 @@ void check_encodable(int framing, size_t len) {
                 "cannot encode with framing " + std::to_string(framing) + " (octet-counted or lf only)");
   }
   if (framing == SYSLOGTLS_FRAMING_OCTET_COUNTED && len == 0) {
-    throw Error(SYSLOGTLS_E_INVAL, "an empty message cannot be octet-counted (MSG-LEN is at least 1)");
+    throw Error(SYSLOGTLS_E_FRAME, "an empty message cannot be octet-counted (MSG-LEN is at least 1)");
   }
 }
 

@@ -122,8 +122,9 @@ class Decoder final {
 // SYSLOGTLS_FRAMING_OCTET_COUNTED or SYSLOGTLS_FRAMING_LF; else 0.
 size_t encoded_size(int framing, size_t len);
 
-// Throws Error(SYSLOGTLS_E_INVAL) with the reason if a len-byte message
-// cannot be encoded with framing (bad framing, empty octet-counted message).
+// Throws Error with the reason if a len-byte message cannot be encoded with
+// framing: SYSLOGTLS_E_INVAL for a bad framing, SYSLOGTLS_E_FRAME for an
+// empty octet-counted message.
 void check_encodable(int framing, size_t len);
 
 // Writes the encoded frame (encoded_size() bytes) to out. Returns true if an

@@ -60,7 +60,15 @@ void Server::start() {
     throw Error(SYSLOGTLS_E_INTERNAL, "cannot start the server threads");
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  running_loops_.store(loops_.size(), std::memory_order_release);
   state_ = State::running;
+}
+
+void Server::resume(uint64_t session_id) {
+  const size_t n = running_loops_.load(std::memory_order_acquire);
+  const size_t index = ServerLoop::index_of(session_id);
+  if (index >= n || !loops_[index]->resume(session_id))
+    throw Error(SYSLOGTLS_E_STATE, "no session " + std::to_string(session_id) + " (closed, or the server is not running)");
 }
 
 void Server::stop(unsigned drain_ms) noexcept {

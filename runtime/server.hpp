@@ -7,12 +7,13 @@
 // Callbacks run on the loop threads (see syslogtls.h).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-#include "server_session.hpp"
+#include "server_loop.hpp"
 #include "tls_config.hpp"
 
 namespace syslogtls {
@@ -33,6 +34,10 @@ class Server final {
   void start();   // throws Error(SYSLOGTLS_E_STATE) unless listening
   void stop(unsigned drain_ms) noexcept;
 
+  // Any thread: resumes a paused session. Error(SYSLOGTLS_E_STATE) if the
+  // session is gone or the server is not running.
+  void resume(uint64_t session_id);
+
   const uint64_t* counter(int id) const;  // null for a bad id
   unsigned sessions() const { return shared_.open_sessions.load(std::memory_order_relaxed); }
 
@@ -44,6 +49,7 @@ class Server final {
   Fd listener_;
   unsigned port_ = 0;
   std::vector<std::unique_ptr<ServerLoop>> loops_;
+  std::atomic<size_t> running_loops_{0};  // loops_ entries resume() may use
   std::vector<std::thread> threads_;
   std::mutex stop_mutex_;
 };

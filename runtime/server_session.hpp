@@ -1,21 +1,16 @@
-// server_session.hpp - the server's per-thread machinery: ServerShared (the
-// state all loops share), ServerSession (one accepted connection) and
-// ServerLoop (one event-loop thread: accept hand-off, handshakes, reads,
-// framing, timers, graceful drain).
+// server_session.hpp - what the server's loops share (ServerSettings,
+// ServerShared with its counters and event reporting) and the state of one
+// accepted connection (ServerSession).
 //
-// Concurrency: a ServerLoop and its sessions are touched only by the loop's
-// own thread, except adopt() and request_stop(), which any thread may call
-// (they queue under mutex_ and wake the loop). ServerShared's settings are
-// immutable while loops run; its counters are relaxed atomics.
+// Concurrency: a ServerSession is touched only by its loop's thread.
+// ServerShared's settings are immutable while loops run; its counters are
+// relaxed atomics; report() may be called from any loop thread.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "event_loop.hpp"
 #include "fd.hpp"
@@ -66,6 +61,8 @@ struct RateLimit {
   }
 };
 
+struct ServerSession;
+
 struct ServerShared {
   ServerSettings settings;
   std::shared_ptr<const TlsConfig> tls;  // null = plaintext
@@ -75,6 +72,8 @@ struct ServerShared {
   std::atomic<unsigned> open_sessions{0};       // past on_open
 
   void count(int id, uint64_t n = 1) noexcept { __atomic_fetch_add(&counters[id], n, __ATOMIC_RELAXED); }
+  // Reports an event about session s (peer address and subject from s).
+  void report(const ServerSession& s, int kind, int level, int code, int reason, const std::string& text) const noexcept;
 };
 
 struct ServerSession final : syslogtls_conn {
@@ -87,6 +86,9 @@ struct ServerSession final : syslogtls_conn {
   ServerSession& operator=(const ServerSession&) = delete;
 
   std::string endpoint() const { return format_endpoint(ip, port); }
+  // The peer's certificate subject: known after the handshake, and also when
+  // the handshake refused the peer.
+  const std::string& peer_subject() const { return tls && subject.empty() ? tls->peer_subject() : subject; }
 
   // Declaration order matters: tls is destroyed before transport and fd.
   uint64_t id;
@@ -105,69 +107,9 @@ struct ServerSession final : syslogtls_conn {
   State state = State::handshake;
   bool opened = false;       // on_open accepted it; on_close is owed
   bool bye_pending = false;  // close_notify not yet fully sent
-};
-
-class ServerLoop final {
- public:
-  ServerLoop(ServerShared& shared, size_t index, std::vector<std::unique_ptr<ServerLoop>>* peers);
-  ServerLoop(const ServerLoop&) = delete;
-  ServerLoop& operator=(const ServerLoop&) = delete;
-  ~ServerLoop();
-
-  // Loop 0 only, before run(): the listening socket it accepts from.
-  void set_listener(Fd listener);
-  // Any thread: hands over an accepted socket (closed at once if stopping).
-  void adopt(Fd fd, const SockAddr& peer);
-  // Any thread: begins the graceful stop with a drain bound.
-  void request_stop(unsigned drain_ms);
-  // The thread body; returns when stopped and every session is closed.
-  void run() noexcept;
-
- private:
-  void process_commands();
-  void accept_some();
-  void start_session(Fd fd, const SockAddr& peer);
-  void on_event(uint64_t id, uint32_t events);
-  void do_handshake(ServerSession& s);
-  void established(ServerSession& s);
-  void do_read(ServerSession& s);
-  Io read_once(ServerSession& s, char* buf, size_t cap, size_t* got, int* code, std::string* text);
-  bool deliver(ServerSession& s, size_t len);
-  void do_bye(ServerSession& s);
-  void begin_drain(ServerSession& s);
-  void on_timer(uint64_t id, uint32_t gen);
-  void set_events(ServerSession& s, uint32_t events);
-  void close_session(ServerSession& s);
-  void close_all_for_stop();
-  void refused_at_limit(const SockAddr& peer);
-
-  ServerShared& shared_;
-  const ServerSettings& settings_;
-  size_t index_;
-  std::vector<std::unique_ptr<ServerLoop>>* peers_;
-  EventLoop loop_;
-  TimerQueue timers_;
-  std::unordered_map<uint64_t, std::unique_ptr<ServerSession>> sessions_;
-  uint64_t next_id_ = 2;  // 0 = wake-up, 1 = listener
-  Fd listener_;
-  size_t next_loop_ = 0;
-  Clock::time_point accept_paused_until_{};
-  bool accept_paused_ = false;
-
-  // Commands from other threads.
-  std::mutex mutex_;
-  std::vector<std::pair<Fd, SockAddr>> incoming_;
-  bool stop_requested_ = false;
-  unsigned drain_ms_ = 0;
-  std::atomic<bool> has_commands_{false};
-
-  // Loop-thread state.
-  bool stopping_ = false;
-  Clock::time_point drain_deadline_{};
-  std::vector<char> rbuf_;
-  std::vector<syslogtls_frame> frames_;
-  std::vector<uint64_t> ready_;  // sessions with data buffered inside GnuTLS
-  RateLimit limit_log_, oversize_log_, accept_err_log_;
+  bool paused = false;       // on_frames asked for a pause: nothing is read until resumed
+  bool watched = true;       // the socket is registered with the loop's epoll set
+  bool failed = false;       // a failure was reported: no "session closed" line
 };
 
 }  // namespace syslogtls

@@ -22,20 +22,37 @@ struct TlsConfig::Impl {
   CredentialsPtr cred;
   PriorityPtr prio;
   bool loaded = false;
+  int failed_setting = SYSLOGTLS_SETTING_NONE;  // of the last failed setter or load()
 };
 
 namespace {
 
 constexpr size_t kMaxPemFile = 16u << 20;  // no credential file is larger
 
-std::string quoted(const char* setting, const std::string& path) {
-  return std::string(setting) + " '" + path + "'";
+// A failure about one setting: recorded for failed_setting(), then thrown.
+class SettingError final : public std::exception {
+ public:
+  SettingError(int setting, int code, std::string text) : setting_(setting), error_(code, std::move(text)) {}
+  int setting() const noexcept { return setting_; }
+  const Error& error() const noexcept { return error_; }
+  const char* what() const noexcept override { return error_.what(); }
+
+ private:
+  int setting_;
+  Error error_;
+};
+
+// "CA file '/x'"
+std::string quoted(int setting, const std::string& path) {
+  return std::string(syslogtls_setting_name(setting)) + " '" + path + "'";
 }
 
-// Whole file, or Error(E_FILE, "tls.caFile '/x': cannot read: reason").
-std::string read_file(const char* setting, const std::string& path) {
+std::string cannot_read(const std::string& path, int e) { return "cannot read '" + path + "': " + std::strerror(e); }
+
+// Whole file, or SettingError(E_FILE, "cannot read '/x': reason").
+std::string read_file(int setting, const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(SYSLOGTLS_E_FILE, quoted(setting, path) + ": cannot read: " + std::strerror(errno));
+  if (fd < 0) throw SettingError(setting, SYSLOGTLS_E_FILE, cannot_read(path, errno));
   std::string data;
   char buf[8192];
   for (;;) {
@@ -44,13 +61,13 @@ std::string read_file(const char* setting, const std::string& path) {
     if (n < 0) {
       int e = errno;
       ::close(fd);
-      throw Error(SYSLOGTLS_E_FILE, quoted(setting, path) + ": cannot read: " + std::strerror(e));
+      throw SettingError(setting, SYSLOGTLS_E_FILE, cannot_read(path, e));
     }
     if (n == 0) break;
     data.append(buf, static_cast<size_t>(n));
     if (data.size() > kMaxPemFile) {
       ::close(fd);
-      throw Error(SYSLOGTLS_E_FILE, quoted(setting, path) + ": file too large for a PEM file");
+      throw SettingError(setting, SYSLOGTLS_E_FILE, quoted(setting, path) + ": file too large for a PEM file");
     }
   }
   ::close(fd);
@@ -76,49 +93,50 @@ class CrtList final {
 };
 
 void check_policy(const TlsConfig::Impl& m) {
-  const char* mode = TlsConfig::auth_mode_name(m.auth_mode);
+  const std::string mode = std::string("authentication mode \"") + TlsConfig::auth_mode_name(m.auth_mode) + "\"";
   if (!m.cert_file.empty() && m.key_file.empty())
-    throw Error(SYSLOGTLS_E_INVAL,
-                "tls.keyFile is not set: tls.certFile '" + m.cert_file + "' needs its private key");
+    throw SettingError(SYSLOGTLS_SETTING_KEY_FILE, SYSLOGTLS_E_INVAL,
+                       "required: certificate file '" + m.cert_file + "' needs its private key");
   if (m.cert_file.empty() && !m.key_file.empty())
-    throw Error(SYSLOGTLS_E_INVAL,
-                "tls.certFile is not set: tls.keyFile '" + m.key_file + "' needs its certificate");
+    throw SettingError(SYSLOGTLS_SETTING_CERT_FILE, SYSLOGTLS_E_INVAL,
+                       "required: private key file '" + m.key_file + "' needs its certificate");
   if (m.role == SYSLOGTLS_ROLE_SERVER && m.cert_file.empty())
-    throw Error(SYSLOGTLS_E_INVAL, "tls.certFile and tls.keyFile are required for a TLS server");
+    throw SettingError(SYSLOGTLS_SETTING_CERT_FILE, SYSLOGTLS_E_INVAL,
+                       "required for a TLS server (with its private key file)");
   if ((m.auth_mode == SYSLOGTLS_AUTH_X509_CERTVALID || m.auth_mode == SYSLOGTLS_AUTH_X509_NAME) &&
       m.ca_file.empty())
-    throw Error(SYSLOGTLS_E_INVAL, std::string("tls.caFile is required for tls.authMode \"") + mode +
-                                       "\" (or use \"x509/fingerprint\" or \"anon\")");
+    throw SettingError(SYSLOGTLS_SETTING_CA_FILE, SYSLOGTLS_E_INVAL,
+                       "required for " + mode + " (or use \"x509/fingerprint\" or \"anon\")");
   if (m.auth_mode == SYSLOGTLS_AUTH_X509_FINGERPRINT && m.permitted_fps.empty())
-    throw Error(SYSLOGTLS_E_INVAL,
-                "tls.permittedPeer: tls.authMode \"x509/fingerprint\" needs at least one "
-                "fingerprint (e.g. SHA256:AA:BB:...)");
-  if (m.auth_mode == SYSLOGTLS_AUTH_X509_NAME && m.role == SYSLOGTLS_ROLE_SERVER &&
-      m.permitted_names.empty())
-    throw Error(SYSLOGTLS_E_INVAL,
-                "tls.permittedPeer: tls.authMode \"x509/name\" on a server needs at least one "
-                "permitted peer name");
+    throw SettingError(SYSLOGTLS_SETTING_PERMITTED_PEER, SYSLOGTLS_E_INVAL,
+                       mode + " needs at least one permitted fingerprint (e.g. SHA256:AA:BB:...)");
+  if (m.auth_mode == SYSLOGTLS_AUTH_X509_NAME && m.role == SYSLOGTLS_ROLE_SERVER && m.permitted_names.empty())
+    throw SettingError(SYSLOGTLS_SETTING_PERMITTED_PEER, SYSLOGTLS_E_INVAL,
+                       mode + " on a server needs at least one permitted peer name");
 }
 
 void load_ca(gnutls_certificate_credentials_t cred, const std::string& path) {
-  std::string pem = read_file("tls.caFile", path);
+  constexpr int kCa = SYSLOGTLS_SETTING_CA_FILE;
+  std::string pem = read_file(kCa, path);
   gnutls_datum_t d = datum_of(pem);
   int n = gnutls_certificate_set_x509_trust_mem(cred, &d, GNUTLS_X509_FMT_PEM);
   if (n < 0)
-    throw Error(SYSLOGTLS_E_FILE,
-                quoted("tls.caFile", path) + ": not a PEM certificate (" + gnutls_strerror(n) + ")");
-  if (n == 0) throw Error(SYSLOGTLS_E_FILE, quoted("tls.caFile", path) + ": not a PEM certificate");
+    throw SettingError(kCa, SYSLOGTLS_E_FILE,
+                       quoted(kCa, path) + ": not a PEM certificate (" + gnutls_strerror(n) + ")");
+  if (n == 0) throw SettingError(kCa, SYSLOGTLS_E_FILE, quoted(kCa, path) + ": not a PEM certificate");
 }
 
 void load_cert_key(gnutls_certificate_credentials_t cred, const std::string& cert_path,
                    const std::string& key_path) {
-  std::string cert_pem = read_file("tls.certFile", cert_path);
-  std::string key_pem = read_file("tls.keyFile", key_path);
+  constexpr int kCert = SYSLOGTLS_SETTING_CERT_FILE;
+  constexpr int kKey = SYSLOGTLS_SETTING_KEY_FILE;
+  std::string cert_pem = read_file(kCert, cert_path);
+  std::string key_pem = read_file(kKey, key_path);
   CrtList crts;
   gnutls_datum_t cd = datum_of(cert_pem);
   int rc = gnutls_x509_crt_list_import2(&crts.list, &crts.n, &cd, GNUTLS_X509_FMT_PEM, 0);
   if (rc < 0 || crts.n == 0)
-    throw Error(SYSLOGTLS_E_FILE, quoted("tls.certFile", cert_path) + ": not a PEM certificate");
+    throw SettingError(kCert, SYSLOGTLS_E_FILE, quoted(kCert, cert_path) + ": not a PEM certificate");
   gnutls_x509_privkey_t raw_key = nullptr;
   if (gnutls_x509_privkey_init(&raw_key) < 0) throw std::bad_alloc();
   X509KeyPtr key(raw_key);
@@ -126,15 +144,14 @@ void load_cert_key(gnutls_certificate_credentials_t cred, const std::string& cer
   rc = gnutls_x509_privkey_import2(key.get(), &kd, GNUTLS_X509_FMT_PEM, nullptr, 0);
   if (rc < 0) {
     std::string why = rc == GNUTLS_E_DECRYPTION_FAILED ? " (encrypted keys are not supported)" : "";
-    throw Error(SYSLOGTLS_E_FILE, quoted("tls.keyFile", key_path) + ": not a PEM private key" + why);
+    throw SettingError(kKey, SYSLOGTLS_E_FILE, quoted(kKey, key_path) + ": not a PEM private key" + why);
   }
   rc = gnutls_certificate_set_x509_key(cred, crts.list, crts.n, key.get());
   if (rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH)
-    throw Error(SYSLOGTLS_E_FILE, quoted("tls.keyFile", key_path) +
-                                      ": private key does not match tls.certFile '" + cert_path + "'");
+    throw SettingError(kKey, SYSLOGTLS_E_FILE, quoted(kKey, key_path) + " does not match " + quoted(kCert, cert_path));
   if (rc < 0)
-    throw Error(SYSLOGTLS_E_FILE, quoted("tls.certFile", cert_path) + ": cannot use certificate and key: " +
-                                      gnutls_strerror(rc));
+    throw SettingError(kCert, SYSLOGTLS_E_FILE,
+                       quoted(kCert, cert_path) + ": cannot use certificate and key: " + gnutls_strerror(rc));
 }
 
 PriorityPtr load_priority(const std::string& priority) {
@@ -143,7 +160,7 @@ PriorityPtr load_priority(const std::string& priority) {
   const char* err_pos = nullptr;
   int rc = gnutls_priority_init(&raw, text.c_str(), &err_pos);
   if (rc < 0) {
-    std::string msg = "tls.priorityString '" + text + "': ";
+    std::string msg = quoted(SYSLOGTLS_SETTING_PRIORITY, text) + ": ";
     if (rc == GNUTLS_E_INVALID_REQUEST && err_pos != nullptr && err_pos >= text.c_str() &&
         err_pos <= text.c_str() + text.size()) {
       size_t pos = static_cast<size_t>(err_pos - text.c_str());
@@ -151,7 +168,7 @@ PriorityPtr load_priority(const std::string& priority) {
     } else {
       msg += gnutls_strerror(rc);
     }
-    throw Error(SYSLOGTLS_E_INVAL, msg);
+    throw SettingError(SYSLOGTLS_SETTING_PRIORITY, SYSLOGTLS_E_INVAL, msg);
   }
   return PriorityPtr(raw);
 }
@@ -170,66 +187,104 @@ void TlsConfig::require_unloaded() const {
   if (impl_->loaded) throw Error(SYSLOGTLS_E_STATE, "the TLS configuration is already loaded");
 }
 
+// Runs one setter or load(): records which setting a failure was about.
+template <typename Fn>
+void TlsConfig::about(int setting, Fn&& fn) {
+  impl_->failed_setting = SYSLOGTLS_SETTING_NONE;
+  try {
+    fn();
+  } catch (const SettingError& e) {
+    impl_->failed_setting = e.setting();
+    throw e.error();
+  } catch (const Error& e) {
+    if (e.code() != SYSLOGTLS_E_STATE) impl_->failed_setting = setting;
+    throw;
+  }
+}
+
+void TlsConfig::reject(int setting, int code, std::string text) {
+  impl_->failed_setting = setting;
+  throw Error(code, std::move(text));
+}
+
+int TlsConfig::failed_setting() const { return impl_->failed_setting; }
+
 void TlsConfig::set_ca_file(std::string path) {
-  require_unloaded();
-  impl_->ca_file = std::move(path);
+  about(SYSLOGTLS_SETTING_CA_FILE, [&] {
+    require_unloaded();
+    impl_->ca_file = std::move(path);
+  });
 }
 
 void TlsConfig::set_cert_file(std::string path) {
-  require_unloaded();
-  impl_->cert_file = std::move(path);
+  about(SYSLOGTLS_SETTING_CERT_FILE, [&] {
+    require_unloaded();
+    impl_->cert_file = std::move(path);
+  });
 }
 
 void TlsConfig::set_key_file(std::string path) {
-  require_unloaded();
-  impl_->key_file = std::move(path);
+  about(SYSLOGTLS_SETTING_KEY_FILE, [&] {
+    require_unloaded();
+    impl_->key_file = std::move(path);
+  });
 }
 
 void TlsConfig::set_priority(std::string priority) {
-  require_unloaded();
-  impl_->priority = std::move(priority);
+  about(SYSLOGTLS_SETTING_PRIORITY, [&] {
+    require_unloaded();
+    impl_->priority = std::move(priority);
+  });
 }
 
 void TlsConfig::set_auth_mode(int mode) {
-  require_unloaded();
-  if (mode < SYSLOGTLS_AUTH_ANON || mode > SYSLOGTLS_AUTH_X509_FINGERPRINT)
-    throw Error(SYSLOGTLS_E_INVAL, "tls.authMode: unknown mode " + std::to_string(mode));
-  impl_->auth_mode = mode;
+  about(SYSLOGTLS_SETTING_AUTH_MODE, [&] {
+    require_unloaded();
+    if (mode < SYSLOGTLS_AUTH_ANON || mode > SYSLOGTLS_AUTH_X509_FINGERPRINT)
+      throw Error(SYSLOGTLS_E_INVAL, "unknown authentication mode " + std::to_string(mode));
+    impl_->auth_mode = mode;
+  });
 }
 
 void TlsConfig::add_permitted_peer(const std::string& entry) {
-  require_unloaded();
-  std::string reason;
-  if (peer::looks_like_fingerprint(entry)) {
-    peer::Fingerprint fp;
-    if (!peer::parse_fingerprint(entry, &fp, &reason))
-      throw Error(SYSLOGTLS_E_INVAL, "tls.permittedPeer '" + entry + "': " + reason);
-    impl_->permitted_fps.push_back(std::move(fp));
-    return;
-  }
-  if (!peer::is_ip_literal(entry) && !peer::check_permitted_name(entry, &reason))
-    throw Error(SYSLOGTLS_E_INVAL, "tls.permittedPeer '" + entry + "': " + reason);
-  impl_->permitted_names.push_back(entry);
+  about(SYSLOGTLS_SETTING_PERMITTED_PEER, [&] {
+    require_unloaded();
+    std::string reason;
+    if (peer::looks_like_fingerprint(entry)) {
+      peer::Fingerprint fp;
+      if (!peer::parse_fingerprint(entry, &fp, &reason))
+        throw Error(SYSLOGTLS_E_INVAL, quoted(SYSLOGTLS_SETTING_PERMITTED_PEER, entry) + ": " + reason);
+      impl_->permitted_fps.push_back(std::move(fp));
+      return;
+    }
+    if (!peer::is_ip_literal(entry) && !peer::check_permitted_name(entry, &reason))
+      throw Error(SYSLOGTLS_E_INVAL, quoted(SYSLOGTLS_SETTING_PERMITTED_PEER, entry) + ": " + reason);
+    impl_->permitted_names.push_back(entry);
+  });
 }
 
 void TlsConfig::set_handshake_timeout_ms(unsigned ms) {
-  require_unloaded();
-  impl_->handshake_timeout_ms = ms;
+  about(SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT, [&] {
+    require_unloaded();
+    impl_->handshake_timeout_ms = ms;
+  });
 }
 
 void TlsConfig::load() {
-  require_unloaded();
-  Impl& m = *impl_;
-  check_policy(m);
-  gnutls_certificate_credentials_t raw = nullptr;
-  if (gnutls_certificate_allocate_credentials(&raw) < 0) throw std::bad_alloc();
-  CredentialsPtr cred(raw);
-  if (!m.ca_file.empty()) load_ca(cred.get(), m.ca_file);
-  if (!m.cert_file.empty()) load_cert_key(cred.get(), m.cert_file, m.key_file);
-  PriorityPtr prio = load_priority(m.priority);
-  m.cred = std::move(cred);
-  m.prio = std::move(prio);
-  m.loaded = true;
+  about(SYSLOGTLS_SETTING_NONE, [&] {
+    require_unloaded();
+    Impl& m = *impl_;
+    check_policy(m);
+    gnutls_certificate_credentials_t raw = nullptr;
+    if (gnutls_certificate_allocate_credentials(&raw) < 0) throw std::bad_alloc();
+    CredentialsPtr cred(raw);
+    if (!m.ca_file.empty()) load_ca(cred.get(), m.ca_file);
+    if (!m.cert_file.empty()) load_cert_key(cred.get(), m.cert_file, m.key_file);
+    PriorityPtr prio = load_priority(m.priority);
+    m.cred = std::move(cred);
+    m.prio = std::move(prio);
+    m.loaded = true;
+  });
 }
 
 bool TlsConfig::loaded() const { return impl_->loaded; }

@@ -20,7 +20,8 @@ class TlsConfig final {
   TlsConfig& operator=(const TlsConfig&) = delete;
 
   // Setters throw Error(SYSLOGTLS_E_INVAL, reason) for a bad value, and
-  // Error(SYSLOGTLS_E_STATE) after load().
+  // Error(SYSLOGTLS_E_STATE) after load(). Texts name settings in words
+  // (syslogtls_setting_name), never by a caller's parameter name.
   void set_ca_file(std::string path);
   void set_cert_file(std::string path);
   void set_key_file(std::string path);
@@ -28,19 +29,26 @@ class TlsConfig final {
   void set_auth_mode(int mode);             // SYSLOGTLS_AUTH_*
   // A DNS name, a wildcard ("*.example.com"), an IP literal or a
   // fingerprint ("SHA256:AA:..", "SHA1:..", "sha-256:..", "sha-1:..").
-  // E_INVAL "tls.permittedPeer 'x': reason" for a malformed wildcard or pin.
+  // E_INVAL "permitted peer 'x': reason" for a malformed wildcard or pin.
   void add_permitted_peer(const std::string& peer);
   void set_handshake_timeout_ms(unsigned ms);  // default 10000, 0 = none
 
-  // Checks the policy (x509/certvalid and x509/name need tls.caFile; a server
+  // Checks the policy (x509/certvalid and x509/name need a CA file; a server
   // needs cert and key; cert and key go together; x509/fingerprint needs a
   // pin; x509/name on a server needs a permitted name), reads the files and
   // builds the GnuTLS credentials and priority cache.
-  // Throws Error(SYSLOGTLS_E_FILE / SYSLOGTLS_E_INVAL, "tls.keyFile '/x': ...").
+  // Throws Error(SYSLOGTLS_E_FILE / SYSLOGTLS_E_INVAL, "private key file '/x': ...").
   // Error(SYSLOGTLS_E_STATE) if already loaded. On failure nothing changes
   // (load() may be retried after fixing the settings).
   void load();
   bool loaded() const;
+
+  // SYSLOGTLS_SETTING_* the last failed setter or load() was about
+  // (SYSLOGTLS_SETTING_NONE after a success).
+  int failed_setting() const;
+  // Records setting as failed and throws Error(code, text) (for the C API's
+  // own argument checks).
+  [[noreturn]] void reject(int setting, int code, std::string text);
 
   int role() const;
   int auth_mode() const;
@@ -65,6 +73,8 @@ class TlsConfig final {
 
  private:
   void require_unloaded() const;
+  template <typename Fn>
+  void about(int setting, Fn&& fn);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,16 +1,15 @@
-// tls_session.cpp - sans-I/O GnuTLS session: handshake, peer verification,
-// records, close_notify, all through a caller-supplied Transport.
+// tls_session.cpp - sans-I/O GnuTLS session: handshake, records,
+// close_notify, all through a caller-supplied Transport.
 #include "tls_session.hpp"
 
 #include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 
 #include "error.hpp"
 #include "gnutls_ptr.hpp"
+#include "peer_certificate.hpp"
 #include "peer_verify.hpp"
 
 namespace syslogtls {
@@ -33,6 +32,7 @@ struct TlsSession::Impl {
   Transport* transport = nullptr;
   SessionPtr session;
   std::string refusal;       // set when our policy refused the peer
+  int refusal_reason = SYSLOGTLS_REASON_NONE;
   int io_errno = 0;          // transport failure (not EAGAIN), 0 if none
   const char* io_op = "";    // "receive" / "send"
   int first_byte = -1;       // first byte received from the peer
@@ -43,7 +43,6 @@ struct TlsSession::Impl {
   bool clean_close = false;
 
   int verify() noexcept;
-  std::string refuse_chain(unsigned status, const gnutls_datum_t* certs, unsigned n) const;
   std::string label() const {
     return peer::peer_label(owner->peer_.ip, owner->peer_.port, owner->peer_subject_);
   }
@@ -117,151 +116,18 @@ int verify_cb(gnutls_session_t s) {
   return im->verify();
 }
 
-std::string utc_date(time_t t) {
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
-X509CrtPtr import_der(const gnutls_datum_t& der) {
-  gnutls_x509_crt_t raw = nullptr;
-  if (gnutls_x509_crt_init(&raw) < 0) return nullptr;
-  X509CrtPtr crt(raw);
-  if (gnutls_x509_crt_import(crt.get(), &der, GNUTLS_X509_FMT_DER) < 0) return nullptr;
-  return crt;
-}
-
-std::string subject_of(gnutls_x509_crt_t crt) {
-  OwnedDatum dn;
-  if (gnutls_x509_crt_get_dn3(crt, &dn.d, 0) < 0 || dn.d.data == nullptr) return "";
-  return std::string(reinterpret_cast<const char*>(dn.d.data), dn.d.size);
-}
-
-peer::CertNames names_of(gnutls_x509_crt_t crt) {
-  peer::CertNames names;
-  for (unsigned i = 0;; ++i) {
-    char buf[512];
-    size_t size = sizeof buf;
-    int type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &size, nullptr);
-    if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) break;
-    if (type == GNUTLS_E_SHORT_MEMORY_BUFFER) continue;  // absurdly long name: skip it
-    if (type < 0) break;
-    if (type == GNUTLS_SAN_DNSNAME)
-      names.dns.emplace_back(buf, size);
-    else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16))
-      names.ips.emplace_back(reinterpret_cast<uint8_t*>(buf), reinterpret_cast<uint8_t*>(buf) + size);
-  }
-  for (unsigned i = 0;; ++i) {
-    char buf[512];
-    size_t size = sizeof buf;
-    int rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, i, 0, buf, &size);
-    if (rc < 0) break;
-    names.cns.emplace_back(buf, size);
-  }
-  return names;
-}
-
-bool fingerprint_of(const gnutls_datum_t& der, peer::FpAlg alg, peer::Fingerprint* out) {
-  unsigned char buf[64];
-  size_t size = sizeof buf;
-  gnutls_digest_algorithm_t dig = alg == peer::FpAlg::sha256 ? GNUTLS_DIG_SHA256 : GNUTLS_DIG_SHA1;
-  if (gnutls_fingerprint(dig, &der, buf, &size) < 0) return false;
-  out->alg = alg;
-  out->digest.assign(buf, buf + size);
-  return true;
-}
-
 }  // namespace
-
-std::string Impl::refuse_chain(unsigned status, const gnutls_datum_t* certs, unsigned n) const {
-  const std::string ca = "tls.caFile '" + cfg->ca_file() + "'";
-  if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
-    return "certificate not trusted: issuer not found among " + ca;
-  if (status & GNUTLS_CERT_REVOKED) return "certificate revoked";
-  if (status & GNUTLS_CERT_SIGNER_NOT_CA) return "certificate not trusted: its issuer is not a CA";
-  if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
-    return "certificate not trusted: signed with an insecure algorithm";
-  if (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED)) {
-    const time_t now = time(nullptr);
-    for (unsigned i = 0; i < n; ++i) {
-      X509CrtPtr crt = import_der(certs[i]);
-      if (!crt) continue;
-      const std::string who = i == 0 ? "certificate" : "issuer certificate '" + subject_of(crt.get()) + "'";
-      time_t exp = gnutls_x509_crt_get_expiration_time(crt.get());
-      time_t act = gnutls_x509_crt_get_activation_time(crt.get());
-      if (exp != static_cast<time_t>(-1) && exp < now) return who + " expired on " + utc_date(exp);
-      if (act != static_cast<time_t>(-1) && act > now) return who + " not valid before " + utc_date(act);
-    }
-    return (status & GNUTLS_CERT_EXPIRED) ? "a certificate of the chain in " + ca + " expired"
-                                          : "a certificate of the chain is not yet valid";
-  }
-  if (status & GNUTLS_CERT_SIGNATURE_FAILURE) return "certificate not trusted: bad signature";
-  OwnedDatum text;
-  if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &text.d, 0) >= 0 &&
-      text.d.data != nullptr)
-    return "certificate not trusted: " + std::string(reinterpret_cast<const char*>(text.d.data), text.d.size);
-  return "certificate not trusted";
-}
 
 int Impl::verify() noexcept {
   try {
-    gnutls_session_t s = session.get();
-    unsigned n = 0;
-    const gnutls_datum_t* certs = gnutls_certificate_get_peers(s, &n);
-    X509CrtPtr leaf;
-    if (certs != nullptr && n > 0) leaf = import_der(certs[0]);
-    if (leaf) owner->peer_subject_ = subject_of(leaf.get());
-    const int mode = cfg->auth_mode();
-    if (mode == SYSLOGTLS_AUTH_ANON) return 0;
-    const std::string refused = label() + " refused: ";
-    if (!leaf) {
-      refusal = refused + (n == 0 ? "no certificate presented" : "certificate cannot be parsed");
-      return -1;
-    }
-    if (mode == SYSLOGTLS_AUTH_X509_FINGERPRINT) {
-      const auto& pins = cfg->permitted_fingerprints();
-      peer::Fingerprint have256, have1;
-      bool any_sha1 = false, any_sha256 = false;
-      fingerprint_of(certs[0], peer::FpAlg::sha256, &have256);
-      fingerprint_of(certs[0], peer::FpAlg::sha1, &have1);
-      for (const auto& pin : pins) {
-        (pin.alg == peer::FpAlg::sha1 ? any_sha1 : any_sha256) = true;
-        if (pin == (pin.alg == peer::FpAlg::sha1 ? have1 : have256)) return 0;
-      }
-      refusal = refused + "fingerprint " +
-                peer::format_fingerprint(any_sha1 && !any_sha256 ? have1 : have256) +
-                " not among the permitted peers (tls.permittedPeer)";
-      return -1;
-    }
-    unsigned status = 0;
-    int rc = gnutls_certificate_verify_peers2(s, &status);
-    if (rc < 0) {
-      refusal = refused + "certificate cannot be verified: " + gnutls_strerror(rc);
-      return -1;
-    }
-    if (status != 0) {
-      refusal = refused + refuse_chain(status, certs, n);
-      return -1;
-    }
-    if (mode == SYSLOGTLS_AUTH_X509_NAME) {
-      std::vector<std::string> permitted = cfg->permitted_names();
-      if (permitted.empty() && !owner->peer_.server_name.empty()) permitted.push_back(owner->peer_.server_name);
-      if (permitted.empty()) {
-        refusal = refused + "no name to check: set tls.permittedPeer or the server name";
-        return -1;
-      }
-      peer::CertNames names = names_of(leaf.get());
-      if (!peer::names_match(names, permitted)) {
-        refusal = refused + "name mismatch: certificate names " + peer::describe_names(names) +
-                  " match none of the permitted peers " + peer::describe_list(permitted);
-        return -1;
-      }
-    }
-    return 0;
+    PeerVerdict v = check_peer_certificate(session.get(), *cfg, owner->peer_.server_name, &owner->peer_subject_);
+    if (v.accepted) return 0;
+    refusal = label() + " refused: " + v.why;
+    refusal_reason = v.reason;
+    return -1;
   } catch (...) {
     refusal = label() + " refused: internal error during verification";
+    refusal_reason = SYSLOGTLS_REASON_CERT_INVALID;
     return -1;
   }
 }
@@ -310,9 +176,10 @@ TlsSession::TlsSession(std::shared_ptr<const TlsConfig> cfg, Transport& transpor
 
 TlsSession::~TlsSession() = default;
 
-Io TlsSession::fail(int code, std::string text) {
+Io TlsSession::fail(int code, int reason, std::string text) {
   impl_->failed = true;
   error_code_ = code;
+  error_reason_ = reason;
   error_text_ = std::move(text);
   return Io::failed;
 }
@@ -336,18 +203,18 @@ Io TlsSession::fail_handshake(int rc) {
     else
       gnutls_alert_send_appropriate(s, rc);
   }
-  if (!m.refusal.empty()) return fail(SYSLOGTLS_E_PEER_REJECTED, m.refusal);
+  if (!m.refusal.empty()) return fail(SYSLOGTLS_E_PEER_REJECTED, m.refusal_reason, m.refusal);
   if (m.not_tls)
-    return fail(SYSLOGTLS_E_TLS, who + (server ? ": not a TLS handshake (plaintext sent to a TLS port?)"
+    return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_PLAINTEXT, who + (server ? ": not a TLS handshake (plaintext sent to a TLS port?)"
                                               : ": the server's reply is not TLS (a plaintext port?)"));
   if (server && (rc == GNUTLS_E_NO_CERTIFICATE_FOUND || rc == GNUTLS_E_CERTIFICATE_REQUIRED)) {
     const char* mode = TlsConfig::auth_mode_name(m.cfg->auth_mode());
-    return fail(SYSLOGTLS_E_PEER_REJECTED,
-                who + " refused: no client certificate presented (tls.authMode \"" + mode +
-                    "\" requires one; set tls.authMode=\"anon\" to accept clients without certificates)");
+    return fail(SYSLOGTLS_E_PEER_REJECTED, SYSLOGTLS_REASON_NO_CERTIFICATE,
+                who + " refused: no client certificate presented (authentication mode \"" + mode +
+                    "\" requires one; authentication mode \"anon\" accepts clients without certificates)");
   }
   if (m.io_errno != 0)
-    return fail(SYSLOGTLS_E_IO, who + ": " + m.io_op + " failed during the TLS handshake: " +
+    return fail(SYSLOGTLS_E_IO, SYSLOGTLS_REASON_IO, who + ": " + m.io_op + " failed during the TLS handshake: " +
                                     std::strerror(m.io_errno));
   if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
     gnutls_alert_description_t alert = gnutls_alert_get(s);
@@ -356,25 +223,27 @@ Io TlsSession::fail_handshake(int rc) {
     if (alert == GNUTLS_A_PROTOCOL_VERSION)
       text += " (TLS protocol version mismatch: no TLS version in common)";
     else if (alert == GNUTLS_A_CERTIFICATE_REQUIRED)
-      text += " (the peer requires a client certificate: set tls.certFile and tls.keyFile)";
+      text += " (the peer requires a client certificate: configure a certificate file and private key file)";
     else if (alert == GNUTLS_A_BAD_CERTIFICATE || alert == GNUTLS_A_UNKNOWN_CA ||
              alert == GNUTLS_A_CERTIFICATE_UNKNOWN || alert == GNUTLS_A_UNSUPPORTED_CERTIFICATE)
       text += " (the peer does not accept our certificate)";
     else if (alert == GNUTLS_A_HANDSHAKE_FAILURE || alert == GNUTLS_A_INSUFFICIENT_SECURITY)
       text += " (no common TLS parameters, or the peer refused our certificate)";
-    return fail(SYSLOGTLS_E_REJECTED_BY_PEER, text);
+    return fail(SYSLOGTLS_E_REJECTED_BY_PEER, SYSLOGTLS_REASON_REJECTED_BY_PEER, text);
   }
   if (rc == GNUTLS_E_UNSUPPORTED_VERSION_PACKET)
-    return fail(SYSLOGTLS_E_TLS, who + ": TLS protocol version mismatch: the peer offers no TLS version "
-                                       "allowed by tls.priorityString (default: TLS1.2 and TLS1.3)");
+    return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL,
+                who + ": TLS protocol version mismatch: the peer offers no TLS version "
+                      "allowed by the priority string (default: TLS1.2 and TLS1.3)");
   if (rc == GNUTLS_E_NO_CIPHER_SUITES || rc == GNUTLS_E_UNKNOWN_CIPHER_SUITE ||
       rc == GNUTLS_E_INSUFFICIENT_CREDENTIALS || rc == GNUTLS_E_NO_COMMON_KEY_SHARE ||
       rc == GNUTLS_E_UNWANTED_ALGORITHM)
-    return fail(SYSLOGTLS_E_TLS, who + ": no common TLS parameters (cipher suite, group or signature "
-                                       "algorithm; see tls.priorityString): " + gnutls_strerror(rc));
+    return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL,
+                who + ": no common TLS parameters (cipher suite, group or signature "
+                      "algorithm; see the priority string): " + gnutls_strerror(rc));
   if (rc == GNUTLS_E_PREMATURE_TERMINATION || m.eof)
-    return fail(SYSLOGTLS_E_IO, who + ": connection closed by the peer during the TLS handshake");
-  return fail(SYSLOGTLS_E_TLS, who + ": TLS handshake failed: " + gnutls_strerror(rc));
+    return fail(SYSLOGTLS_E_IO, SYSLOGTLS_REASON_CLOSED, who + ": connection closed by the peer during the TLS handshake");
+  return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL, who + ": TLS handshake failed: " + gnutls_strerror(rc));
 }
 
 Io TlsSession::handshake() {
@@ -389,10 +258,7 @@ Io TlsSession::handshake() {
       if (peer_subject_.empty()) {
         unsigned n = 0;
         const gnutls_datum_t* certs = gnutls_certificate_get_peers(s, &n);
-        if (certs != nullptr && n > 0) {
-          X509CrtPtr leaf = import_der(certs[0]);
-          if (leaf) peer_subject_ = subject_of(leaf.get());
-        }
+        if (certs != nullptr && n > 0) peer_subject_ = certificate_subject(certs[0]);
       }
       return Io::done;
     }
@@ -400,7 +266,7 @@ Io TlsSession::handshake() {
     if (gnutls_error_is_fatal(rc) == 0 && !is_again(rc)) continue;  // e.g. a warning alert
     return fail_handshake(rc);
   }
-  return fail(SYSLOGTLS_E_TLS, m.label() + ": TLS handshake failed: too many warning alerts");
+  return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL, m.label() + ": TLS handshake failed: too many warning alerts");
 }
 
 bool TlsSession::handshake_done() const { return impl_->done; }
@@ -409,20 +275,20 @@ Io TlsSession::fail_record(int rc, const char* what) {
   Impl& m = *impl_;
   const std::string who = m.label();
   if (m.io_errno != 0)
-    return fail(SYSLOGTLS_E_IO, who + ": " + m.io_op + " failed: " + std::strerror(m.io_errno));
+    return fail(SYSLOGTLS_E_IO, SYSLOGTLS_REASON_IO, who + ": " + m.io_op + " failed: " + std::strerror(m.io_errno));
   if (rc == GNUTLS_E_FATAL_ALERT_RECEIVED) {
     const char* name = gnutls_alert_get_name(gnutls_alert_get(m.session.get()));
-    return fail(SYSLOGTLS_E_REJECTED_BY_PEER,
+    return fail(SYSLOGTLS_E_REJECTED_BY_PEER, SYSLOGTLS_REASON_REJECTED_BY_PEER,
                 who + " rejected us: TLS alert '" + (name ? name : "unknown") + "'");
   }
-  return fail(SYSLOGTLS_E_TLS, who + ": TLS error while " + what + ": " + gnutls_strerror(rc));
+  return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL, who + ": TLS error while " + what + ": " + gnutls_strerror(rc));
 }
 
 Io TlsSession::read(void* buf, size_t cap, size_t* got) {
   Impl& m = *impl_;
   *got = 0;
   if (m.failed) return Io::failed;
-  if (!m.done) return fail(SYSLOGTLS_E_STATE, m.label() + ": read before the TLS handshake completed");
+  if (!m.done) return fail(SYSLOGTLS_E_STATE, SYSLOGTLS_REASON_NONE, m.label() + ": read before the TLS handshake completed");
   gnutls_session_t s = m.session.get();
   for (int round = 0; round < 16; ++round) {
     ssize_t rc = gnutls_record_recv(s, buf, cap);
@@ -453,7 +319,7 @@ Io TlsSession::write(const void* buf, size_t len, size_t* written) {
   Impl& m = *impl_;
   *written = 0;
   if (m.failed) return Io::failed;
-  if (!m.done) return fail(SYSLOGTLS_E_STATE, m.label() + ": write before the TLS handshake completed");
+  if (!m.done) return fail(SYSLOGTLS_E_STATE, SYSLOGTLS_REASON_NONE, m.label() + ": write before the TLS handshake completed");
   ssize_t rc = gnutls_record_send(m.session.get(), buf, len);
   if (rc >= 0) {
     *written = static_cast<size_t>(rc);

@@ -1,27 +1,3 @@
-// ==== NOTE TO H1 FROM THE LEAD (delete this comment block when you first edit this file) ====
-// Your prompt said COMMON_PLACEHOLDER by mistake; here is the common context it should have held:
-// ## Common context (read carefully)
-// 
-// Project: rsyslog-tls, git repo at /work/main (branch main). Native RFC 5425 TLS transport for Debian 12's stock rsyslogd 8.2302: a C++17 runtime library `libsyslogtls` (runtime/, one public C header runtime/syslogtls.h), an input module imtls (plugins/imtls) and an output module omtls (plugins/omtls). Autotools, GnuTLS, libestr, Doctest. Read /work/shared/docs/architecture.md and /work/shared/docs/style.md before writing code (5 minutes). The rsyslog ABI fact sheet is /work/shared/docs/rsyslog-module-abi.md.
-// 
-// Hard rules:
-// - Never copy rsyslog's headers or code, or any other project's code. You may read public docs/code (search tool) for facts only.
-// - C++17, RAII for every GnuTLS handle, no exception crosses a C boundary, classes final and non-copyable, files open with a one-line purpose comment, one concept per file (< ~500 lines).
-// - Tests must be deterministic on a noisy 2-core machine: bounded waits on conditions, port 0 + reading the bound port, no sleep-and-hope. Network only on loopback (127.0.0.1 / ::1). No test that asserts nothing.
-// - Only touch the files you are told you own. Other people are editing other files in the same tree at the same time. If you need a change in a file you do not own, work around it in your own files and say so in your final report.
-// - Build OUT OF TREE in your own build directory so you do not clash with others: `flock /tmp/autoreconf.lock sh -c 'cd /work/main && autoreconf -fi'` (only when you changed a *.am file or configure.ac is newer), then `mkdir -p /tmp/build-<you> && cd /tmp/build-<you> && /work/main/configure -q && make -j2`. Never run ./configure or make inside /work/main itself. Another person's half-finished file may break the build for a few minutes: build only your targets (e.g. `make runtime/libsyslogtls_core.la tests/unit/unit_tests`) or wait and retry.
-// - Commit your own files only, in small honest steps: `cd /work/main && git add <your files> && git commit -m "..." -- <your files>` (retry if .git/index.lock exists). Never `git add -A`, never commit build products, never reset/checkout others' files.
-// - Everything you install must also be installable by apt-get on a fresh Debian 12 (already installed here: rsyslog, rsyslog-gnutls, rsyslog-openssl, gnutls-bin, libestr-dev, doctest-dev, autoconf, automake, libtool, autoconf-archive, stunnel4, iproute2, libgnutls28-dev, openssl). If you need another package, tell me in your report.
-// - Time: it is now about 14:50 (check `date`). Hard deadline: report back by 16:20 wall-clock at the latest, with committed work. Working partial features that are committed beat a big uncommitted change. Report: what you built, what you tested (commands + results), what is missing, any interface change others must know about. Keep the report under 60 lines.
-// 
-// Existing shared pieces (owned by the lead, read them, do not edit them; ask in your report if they need to change):
-// - runtime/syslogtls.h: the public C API (the contract). Implement exactly what it declares.
-// - runtime/error.hpp/.cpp: `syslogtls::Error(code, msg)`, `guarded(lambda)` firewall for every C API function, set_errmsg. syslogtls_version/strerror/errmsg are already implemented there.
-// - runtime/log.hpp: LogSink {fn,user}.
-// - runtime/tls_config.hpp, runtime/tls_session.hpp: internal C++ interface of the TLS layer (sans-I/O session over a Transport).
-// - runtime/framing.hpp: internal C++ interface of the framing codec.
-// - Makefile.am, runtime/runtime.am, tests/unit/unit.am (unit test binary tests/unit/unit_tests = tests/unit/main.cpp + test_certs.cpp + $(UNIT_*_SOURCES)), plugins/plugins.am, tests/integration/integration.am: the build skeleton. Tests get env vars abs_top_srcdir, abs_top_builddir, RSYSLOGD, LD_LIBRARY_PATH (runtime/.libs) via AM_TESTS_ENVIRONMENT; shell tests end in .sh.
-// ==== END OF NOTE ====
 // tls_session.hpp - the sans-I/O TLS session: a GnuTLS session that never
 // touches a socket itself. Bytes move through a Transport the owner supplies
 // (a non-blocking socket in production, an in-memory pipe in unit tests).
@@ -31,8 +7,9 @@
 // Memory: the session holds no buffers of its own (reads go into the
 // caller's buffer); what it costs beyond GnuTLS's session is a few words.
 //
-// Peer verification runs inside the handshake (a GnuTLS verify callback),
-// so a refused peer also receives a TLS alert ("Certificate is bad").
+// Peer verification runs inside the handshake (a GnuTLS verify callback,
+// deciding through peer_certificate.hpp), so a refused peer also receives a
+// TLS alert ("Certificate is bad").
 #pragma once
 
 #include <sys/types.h>
@@ -136,6 +113,8 @@ class TlsSession final {
   bool wants_write() const;
 
   int error_code() const { return error_code_; }
+  // SYSLOGTLS_REASON_* of the failure (SYSLOGTLS_REASON_NONE before one).
+  int error_reason() const { return error_reason_; }
   const std::string& error_text() const { return error_text_; }
 
   // After the handshake ("" before): "TLS1.3" / "TLS1.2"; the cipher suite
@@ -162,9 +141,10 @@ class TlsSession final {
   PeerInfo peer_;
   std::string peer_subject_;
   int error_code_ = 0;
+  int error_reason_ = SYSLOGTLS_REASON_NONE;
   std::string error_text_;
 
-  Io fail(int code, std::string text);
+  Io fail(int code, int reason, std::string text);
   Io fail_handshake(int rc);
   Io fail_record(int rc, const char* what);
 };

@@ -125,12 +125,11 @@ static void set_error(job *j, const char *what, int rc) {
   j->rc = rc;
 }
 
-static void log_cb(int level, int code, const char *msg, void *user) {
+static void log_cb(const syslogtls_event *ev, void *user) {
   const job *j = (const job *)user;
-  (void)code;
-  if (level > SYSLOGTLS_LOG_WARNING && !j->opt->verbose) return;
+  if (ev->level > SYSLOGTLS_LOG_WARNING && !j->opt->verbose) return;
   pthread_mutex_lock(&g_log_lock);
-  fprintf(stderr, "syslogtls-loader: connection %u: %s\n", j->index, msg);
+  fprintf(stderr, "syslogtls-loader: connection %u: %s\n", j->index, ev->text);
   pthread_mutex_unlock(&g_log_lock);
 }
 
@@ -194,8 +193,9 @@ static void *run_job(void *arg) {
 
   for (i = 0; i < j->n; ++i) {
     size_t len = format_message(o, j->first + i, msg, msg_cap);
-    size_t flen = syslogtls_frame_encode(o->framing, msg, len, buf + used, buf_cap - used, NULL);
-    if (flen == 0 || flen > buf_cap - used) {
+    size_t flen = 0;
+    rc = syslogtls_frame_encode(o->framing, msg, len, buf + used, buf_cap - used, &flen, NULL);
+    if (rc != SYSLOGTLS_OK) {
       snprintf(j->error, sizeof j->error, "connection %u: cannot encode message: %s", j->index,
                syslogtls_errmsg());
       j->rc = SYSLOGTLS_E_INTERNAL;

@@ -14,6 +14,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rsyslog_abi.hpp"
@@ -101,7 +102,9 @@ bool ParamBlock::parse(rs::nvlst* lst, Fn&& fn) const {
 template <typename S>
 class ParamTable final {
  public:
-  explicit ParamTable(std::initializer_list<ParamEntry<S>> entries) : entries_(entries) {
+  explicit ParamTable(std::initializer_list<ParamEntry<S>> entries) : ParamTable(std::vector<ParamEntry<S>>(entries)) {}
+  // entries e.g. from host::withTlsParams (tls_params.hpp).
+  explicit ParamTable(std::vector<ParamEntry<S>> entries) : entries_(std::move(entries)) {
     for (const auto& e : entries_) block_.add(e.name, e.type, e.flags);
   }
   ParamTable(const ParamTable&) = delete;

@@ -1,7 +1,7 @@
 // rsyslog_abi.hpp - our own declarations of rsyslog 8.2302's loadable-module ABI.
 //
-// Written from the facts in docs/rsyslog-module-abi.md (section numbers below
-// refer to it); no rsyslog header or code is used. Everything here is x86-64,
+// Written from the facts in plugins/host/ABI.md (section numbers below refer
+// to it); no rsyslog header or code is used. Everything here is x86-64,
 // NDEBUG-build specific where marked [FRAGILE].
 //
 // Concurrency & Locking: declarations only. The core functions declared here

@@ -160,7 +160,9 @@ rs::rsRetVal newInpInst(rs::nvlst* lst) {
   return host::guarded("newInpInst", [&]() -> rs::rsRetVal {
     ModConf* mc = asConf(g_loading);
     Settings s = mc->defaults;
+    s.tlsValues = host::TlsValues();  // given values only; module()'s come in below
     const bool parsed = inputParams().apply(lst, s);
+    inheritModuleTls(s, mc->defaults);
     if (mc->moduleBroken) {
       host::logError(rs::RS_RET_CONF_PARAM_INVLD, "imtls: input '%s' not started: invalid module() parameters",
                      s.name.c_str());

@@ -51,47 +51,10 @@ Listener::~Listener() {
 }
 
 void Listener::loadTls() {
-  const Settings& s = cfg_.s;
-  auto fail = [&](const char* param, const std::string& reason) {
-    host::logError(rs::RS_RET_CONF_PARAM_INVLD, "imtls: input '%s': parameter '%s': %s", s.name.c_str(), param,
-                   reason.c_str());
-    throw host::Reported(rs::RS_RET_CONF_PARAM_INVLD);
-  };
-  // Name the parameter for the common file problems before the library
-  // reads them.
-  const struct {
-    const char* param;
-    const std::string& path;
-  } files[] = {{"tls.caFile", s.caFile}, {"tls.certFile", s.certFile}, {"tls.keyFile", s.keyFile}};
-  for (const auto& f : files) {
-    if (!f.path.empty() && access(f.path.c_str(), R_OK) != 0) {
-      fail(f.param, "cannot read '" + f.path + "': " + std::strerror(errno));
-    }
-  }
-  syslogtls_tls_config* raw = nullptr;
-  int rc = syslogtls_tls_config_new(&raw, SYSLOGTLS_ROLE_SERVER);
-  if (rc != SYSLOGTLS_OK) throw host::Error(rs::RS_RET_ERR, std::string("TLS config: ") + syslogtls_errmsg());
-  tls_.reset(raw);
-  auto check = [&](int r, const char* param) {
-    if (r != SYSLOGTLS_OK) {
-      const char* detail = syslogtls_errmsg();
-      fail(param, std::string(syslogtls_strerror(r)) + (detail && *detail ? std::string(": ") + detail : ""));
-    }
-  };
-  if (!s.caFile.empty()) check(syslogtls_tls_config_set_ca_file(raw, s.caFile.c_str()), "tls.caFile");
-  check(syslogtls_tls_config_set_cert_file(raw, s.certFile.c_str()), "tls.certFile");
-  check(syslogtls_tls_config_set_key_file(raw, s.keyFile.c_str()), "tls.keyFile");
-  check(syslogtls_tls_config_set_priority(raw, s.priorityString.empty() ? nullptr : s.priorityString.c_str()),
-        "tls.priorityString");
-  check(syslogtls_tls_config_set_auth_mode(raw, cfg_.authMode), "tls.authMode");
-  for (const auto& peer : s.permittedPeers) check(syslogtls_tls_config_add_permitted_peer(raw, peer.c_str()), "tls.permittedPeer");
-  check(syslogtls_tls_config_set_handshake_timeout(raw, static_cast<unsigned>(s.handshakeTimeout) * 1000u),
-        "tls.handshakeTimeout");
-  rc = syslogtls_tls_config_load(raw);
-  if (rc != SYSLOGTLS_OK) {
-    const char* detail = syslogtls_errmsg();
-    host::logError(rs::RS_RET_CONF_PARAM_INVLD, "imtls: input '%s': TLS settings rejected: %s%s%s", s.name.c_str(),
-                   syslogtls_strerror(rc), detail && *detail ? ": " : "", detail ? detail : "");
+  std::string err;
+  tls_ = host::buildTlsConfig(kTlsRole, cfg_.s.tlsValues, cfg_.authMode, err);
+  if (tls_ == nullptr) {
+    host::logError(rs::RS_RET_CONF_PARAM_INVLD, "imtls: input '%s': %s", cfg_.s.name.c_str(), err.c_str());
     throw host::Reported(rs::RS_RET_CONF_PARAM_INVLD);
   }
 }
@@ -225,12 +188,14 @@ void Listener::onClose(syslogtls_conn* conn, void*) {
   });
 }
 
-void Listener::onFrames(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n, void* user) {
+int Listener::onFrames(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n, void* user) {
   auto* self = static_cast<Listener*>(user);
-  callbackGuard("submit", [&] { self->submit(conn, frames, n); });
+  int result = SYSLOGTLS_FRAMES_CONTINUE;
+  callbackGuard("submit", [&] { result = self->submit(conn, frames, n); });
+  return result;
 }
 
-void Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n) {
+int Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n) {
   auto* st = static_cast<ConnState*>(syslogtls_conn_userdata(conn));
   if (st == nullptr) {  // no on_open seen: keep the cache for the rest of the session
     st = new ConnState();
@@ -241,10 +206,6 @@ void Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_
   if (ip == nullptr) ip = "";
   const int ipLen = static_cast<int>(std::strlen(ip));
   const auto* ipU = reinterpret_cast<const rs::uchar*>(ip);
-  if (refusing_.load(std::memory_order_relaxed)) {
-    host::bump(refused_, countMessages(frames, 0, n));
-    return;
-  }
   uint64_t queued = 0;
   host::SubmitBatch batch(ratelimiter_ ? ratelimiter_->get() : nullptr);
   for (size_t i = 0; i < n; ++i) {
@@ -265,17 +226,18 @@ void Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_
       // The queue refused the round of `before` collected messages (some
       // of them may have got in) and this one.
       queued -= static_cast<uint64_t>(before);
-      refusedBatch(before + 1ull + countMessages(frames, i + 1, n));
       host::bump(submitted_, queued);
-      return;
+      return refusedBatch(before + 1ull + countMessages(frames, i + 1, n));
     }
   }
   const short before = batch.pending();
   if (batch.flush() != rs::RS_RET_OK) {
     queued -= static_cast<uint64_t>(before);
-    refusedBatch(static_cast<uint64_t>(before));
+    host::bump(submitted_, queued);
+    return refusedBatch(static_cast<uint64_t>(before));
   }
   host::bump(submitted_, queued);
+  return SYSLOGTLS_FRAMES_CONTINUE;
 }
 
 uint64_t Listener::countMessages(const syslogtls_frame* frames, size_t from, size_t n) noexcept {
@@ -286,33 +248,49 @@ uint64_t Listener::countMessages(const syslogtls_frame* frames, size_t from, siz
 
 // rsyslog's queue refuses messages when it is full and either discards at
 // once (queue.timeoutEnqueue="0") or is shutting down. While imtls is
-// stopping, later frames are refused too (without asking the queue again),
-// so that what got in stays a gap-free prefix of every session.
-void Listener::refusedBatch(uint64_t lost) noexcept {
+// stopping, the session is paused: the server reads nothing more from it
+// and closes it at the end of the drain, so that what got in stays a
+// gap-free prefix of every session.
+int Listener::refusedBatch(uint64_t lost) noexcept {
   host::bump(refused_, lost);
-  if (stopping_.load(std::memory_order_relaxed)) refusing_.store(true, std::memory_order_relaxed);
+  return stopping_.load(std::memory_order_relaxed) ? SYSLOGTLS_FRAMES_PAUSE : SYSLOGTLS_FRAMES_CONTINUE;
 }
 
-void Listener::onLog(int level, int code, const char* msg, void* user) {
-  auto* self = static_cast<Listener*>(user);
-  const char* prefix = self->logPrefix_.c_str();
-  // Refusals and failures (a warning carrying an error code) are logged as
-  // errors; session lines stay informational.
-  if (level == SYSLOGTLS_LOG_WARNING && code != 0) level = SYSLOGTLS_LOG_ERR;
-  switch (level) {
-    case SYSLOGTLS_LOG_ERR:
-      host::logError(rs::NO_ERRCODE, "%s%s", prefix, msg);
-      break;
-    case SYSLOGTLS_LOG_WARNING:
-      host::logWarning(rs::NO_ERRCODE, "%s%s", prefix, msg);
-      break;
-    case SYSLOGTLS_LOG_DEBUG:
-      host::logDebug("%s%s (code %d)", prefix, msg, code);
-      break;
+// The runtime speaks of its settings in words; for the limits an operator
+// tunes, name the input() parameter behind the event.
+std::string Listener::parameterNote(const syslogtls_event& ev) const {
+  switch (ev.reason) {
+    case SYSLOGTLS_REASON_LIMIT:
+      return " (maxSessions=" + std::to_string(cfg_.s.maxSessions) + ")";
+    case SYSLOGTLS_REASON_OVERSIZE:
+      return " (maxFrameSize " + std::to_string(cfg_.s.maxFrameSize) + " bytes, oversizeMode " +
+             cfg_.s.oversizeMode + ")";
     default:
-      host::logMsg(level == SYSLOGTLS_LOG_NOTICE ? LOG_NOTICE : LOG_INFO, "%s%s", prefix, msg);
-      break;
+      return std::string();
   }
+}
+
+// The runtime chose the level (refusals and failures ERR, altered data
+// WARNING, session lines INFO); it is passed through unchanged.
+void Listener::onLog(const syslogtls_event* ev, void* user) {
+  auto* self = static_cast<Listener*>(user);
+  callbackGuard("log", [&] {
+    const std::string line = self->logPrefix_ + (ev->text != nullptr ? ev->text : "") + self->parameterNote(*ev);
+    switch (ev->level) {
+      case SYSLOGTLS_LOG_ERR:
+        host::logError(rs::NO_ERRCODE, "%s", line.c_str());
+        break;
+      case SYSLOGTLS_LOG_WARNING:
+        host::logWarning(rs::NO_ERRCODE, "%s", line.c_str());
+        break;
+      case SYSLOGTLS_LOG_DEBUG:
+        host::logDebug("%s (code %d, reason %s)", line.c_str(), ev->code, syslogtls_reason_name(ev->reason));
+        break;
+      default:
+        host::logMsg(ev->level == SYSLOGTLS_LOG_NOTICE ? LOG_NOTICE : LOG_INFO, "%s", line.c_str());
+        break;
+    }
+  });
 }
 
 }  // namespace imtls

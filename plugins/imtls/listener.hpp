@@ -27,6 +27,7 @@
 #include "settings.hpp"
 #include "stats.hpp"
 #include "submit.hpp"
+#include "syslogtls_ptr.hpp"
 #include "syslogtls.h"
 
 namespace imtls {
@@ -55,26 +56,22 @@ class Listener final {
   bool bound() const noexcept { return server_ != nullptr; }
 
  private:
-  struct ServerDeleter {
-    void operator()(syslogtls_server* s) const noexcept { syslogtls_server_free(s); }
-  };
-  struct TlsDeleter {
-    void operator()(syslogtls_tls_config* c) const noexcept { syslogtls_tls_config_free(c); }
-  };
-
   static int onOpen(syslogtls_conn* conn, void* user);
-  static void onFrames(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n, void* user);
+  static int onFrames(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n, void* user);
   static void onClose(syslogtls_conn* conn, void* user);
-  static void onLog(int level, int code, const char* msg, void* user);
-  void submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n);
+  static void onLog(const syslogtls_event* ev, void* user);
+  std::string parameterNote(const syslogtls_event& ev) const;
+  // SYSLOGTLS_FRAMES_CONTINUE, or _PAUSE once rsyslog's queue refused
+  // while stopping.
+  int submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n);
   static uint64_t countMessages(const syslogtls_frame* frames, size_t from, size_t n) noexcept;
-  void refusedBatch(uint64_t lost) noexcept;
+  int refusedBatch(uint64_t lost) noexcept;
   void loadTls();
   bool writePortFile(unsigned port);
 
   ListenerConfig cfg_;
-  std::unique_ptr<syslogtls_tls_config, TlsDeleter> tls_;
-  std::unique_ptr<syslogtls_server, ServerDeleter> server_;
+  host::TlsConfigPtr tls_;
+  host::ServerPtr server_;
   rs::ruleset_t* ruleset_ = nullptr;  // owned by the config; nullptr = default
   host::Prop inputName_;
   std::unique_ptr<host::RateLimiter> ratelimiter_;
@@ -82,11 +79,9 @@ class Listener final {
   // Messages rsyslog's queue refused (see submit()); relaxed atomics.
   uint64_t refused_ = 0;
   // Set by stop() before the drain: a refusal from now on is rsyslog's
-  // shutdown with a full queue, and latches refusing_.
+  // shutdown with a full queue, and pauses the session that met it (the
+  // queue keeps a gap-free prefix of each session).
   std::atomic<bool> stopping_{false};
-  // Once set, frames are counted as refused instead of submitted, so what
-  // reaches the queue stays a gap-free prefix of each session.
-  std::atomic<bool> refusing_{false};
   uint64_t reportedRefused_ = 0;  // the refused_ value stop() last logged
   std::unique_ptr<host::StatsObj> stats_;  // destroyed before server_ (its counters)
   std::string logPrefix_;

@@ -4,11 +4,7 @@
 // function-local statics built on first use during config load.
 #include "settings.hpp"
 
-#include <arpa/inet.h>
-#include <strings.h>
-
-#include <cstring>
-
+#include "address.hpp"
 #include "log.hpp"
 #include "syslogtls.h"
 
@@ -26,19 +22,12 @@ using rs::eCmdHdlrString;
 using host::applyField;
 using Entry = host::ParamEntry<Settings>;
 
-// Shared by module() and input().
+// Shared by module() and input(); the tls.* rows come from host::kTlsParams.
 #define IMTLS_COMMON_PARAMS                                                         \
   Entry{"port", eCmdHdlrInt, 0, &applyField<&Settings::port>},                      \
       Entry{"address", eCmdHdlrGetWord, 0, &applyField<&Settings::address>},        \
       Entry{"ruleset", eCmdHdlrString, 0, &applyField<&Settings::ruleset>},         \
       Entry{"tls", eCmdHdlrBinary, 0, &applyField<&Settings::tls>},                 \
-      Entry{"tls.caFile", eCmdHdlrString, 0, &applyField<&Settings::caFile>},       \
-      Entry{"tls.certFile", eCmdHdlrString, 0, &applyField<&Settings::certFile>},   \
-      Entry{"tls.keyFile", eCmdHdlrString, 0, &applyField<&Settings::keyFile>},     \
-      Entry{"tls.authMode", eCmdHdlrGetWord, 0, &applyField<&Settings::authMode>},  \
-      Entry{"tls.permittedPeer", eCmdHdlrArray, 0, &applyField<&Settings::permittedPeers>}, \
-      Entry{"tls.priorityString", eCmdHdlrString, 0, &applyField<&Settings::priorityString>}, \
-      Entry{"tls.handshakeTimeout", eCmdHdlrNonNegInt, 0, &applyField<&Settings::handshakeTimeout>}, \
       Entry{"framing", eCmdHdlrGetWord, 0, &applyField<&Settings::framing>},        \
       Entry{"maxFrameSize", eCmdHdlrSize, 0, &applyField<&Settings::maxFrameSize>}, \
       Entry{"oversizeMode", eCmdHdlrGetWord, 0, &applyField<&Settings::oversizeMode>}, \
@@ -59,6 +48,11 @@ class Reporter final {
                    reason.c_str());
     ok_ = false;
   }
+  // err already reads "parameter '<name>': <reason>".
+  void line(const std::string& err) {
+    host::logError(rs::RS_RET_CONF_PARAM_INVLD, "imtls: input '%s': %s", name_.c_str(), err.c_str());
+    ok_ = false;
+  }
   bool ok() const { return ok_; }
 
  private:
@@ -69,33 +63,28 @@ class Reporter final {
 }  // namespace
 
 const host::ParamTable<Settings>& moduleParams() {
-  static const host::ParamTable<Settings> table{
-      IMTLS_COMMON_PARAMS,
-      Entry{"drainTimeout", eCmdHdlrInt, 0, &applyField<&Settings::drainTimeout>},
-  };
+  static const host::ParamTable<Settings> table{host::withTlsParams<&Settings::tlsValues, Settings>(
+      {
+          IMTLS_COMMON_PARAMS,
+          Entry{"drainTimeout", eCmdHdlrInt, 0, &applyField<&Settings::drainTimeout>},
+      },
+      host::kTlsInput | host::kTlsModule)};
   return table;
 }
 
 const host::ParamTable<Settings>& inputParams() {
-  static const host::ParamTable<Settings> table{
-      IMTLS_COMMON_PARAMS,
-      Entry{"name", eCmdHdlrGetWord, 0, &applyField<&Settings::name>},
-      Entry{"listenPortFileName", eCmdHdlrString, 0, &applyField<&Settings::listenPortFileName>},
-  };
+  static const host::ParamTable<Settings> table{host::withTlsParams<&Settings::tlsValues, Settings>(
+      {
+          IMTLS_COMMON_PARAMS,
+          Entry{"name", eCmdHdlrGetWord, 0, &applyField<&Settings::name>},
+          Entry{"listenPortFileName", eCmdHdlrString, 0, &applyField<&Settings::listenPortFileName>},
+      },
+      host::kTlsInput)};
   return table;
 }
 
-bool isLoopbackAddress(const std::string& a) {
-  if (strcasecmp(a.c_str(), "localhost") == 0) return true;
-  unsigned char buf[16];
-  if (inet_pton(AF_INET, a.c_str(), buf) == 1) return buf[0] == 127;
-  if (inet_pton(AF_INET6, a.c_str(), buf) == 1) {
-    static const unsigned char loop6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::memcmp(buf, loop6, 16) == 0) return true;
-    return std::memcmp(buf, mapped, 12) == 0 && buf[12] == 127;
-  }
-  return false;
+void inheritModuleTls(Settings& input, const Settings& module) {
+  input.tlsValues = host::inheritTls(input.tlsValues, module.tlsValues);
 }
 
 bool validate(const Settings& s, ListenerConfig& out) {
@@ -109,7 +98,7 @@ bool validate(const Settings& s, ListenerConfig& out) {
     if (s.port == 0 && s.listenPortFileName.empty())
       bad("listenPortFileName", "required with port=\"0\" (ephemeral port)");
   }
-  out.loopback = !s.address.empty() && isLoopbackAddress(s.address);
+  out.loopback = !s.address.empty() && host::isLoopback(s.address);
   if (!s.tls && !out.loopback) {
     bad("tls", "plaintext (tls=\"off\") is allowed only on a loopback address (127.0.0.1, ::1), but address is " +
                    (s.address.empty() ? std::string("all addresses") : "'" + s.address + "'"));
@@ -121,17 +110,15 @@ bool validate(const Settings& s, ListenerConfig& out) {
   if (s.maxFrameSize < 1) bad("maxFrameSize", "must be at least 1 byte");
   if (s.maxSessions < 1 || s.maxSessions > 1000000) bad("maxSessions", "out of range (1-1000000)");
   if (s.idleTimeout < 0 || s.idleTimeout > 86400 * 365) bad("idleTimeout", "out of range");
-  if (s.handshakeTimeout < 0 || s.handshakeTimeout > 3600) bad("tls.handshakeTimeout", "out of range (0-3600 s)");
   if (s.rateLimitInterval < 0 || s.rateLimitInterval > 0xffffffffLL) bad("rateLimit.interval", "out of range");
   if (s.rateLimitBurst < 0 || s.rateLimitBurst > 0xffffffffLL) bad("rateLimit.burst", "out of range");
   if (s.tls) {
-    std::string mode = s.authMode;
-    if (mode.empty()) mode = s.permittedPeers.empty() ? "x509/certvalid" : "x509/name";
-    if (syslogtls_auth_mode_parse(mode.c_str(), &out.authMode) != SYSLOGTLS_OK)
-      bad("tls.authMode",
-          "unknown value '" + mode + "' (expected x509/certvalid, x509/name, x509/fingerprint or anon)");
-    if (s.certFile.empty()) bad("tls.certFile", "required when tls=\"on\"");
-    if (s.keyFile.empty()) bad("tls.keyFile", "required when tls=\"on\"");
+    const host::TlsValues& t = s.tlsValues;
+    std::string err;
+    if (!host::tlsAuthMode(t, t.permittedPeers ? "x509/name" : "x509/certvalid", out.authMode, err))
+      bad.line(err);
+    // Certificate and key (required for the server role) are checked once,
+    // by the runtime, when the Listener loads them.
   }
   return bad.ok();
 }

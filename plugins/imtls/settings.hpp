@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "params.hpp"
+#include "tls_params.hpp"
 
 namespace imtls {
 
@@ -22,11 +23,10 @@ struct Settings {
   std::string name = "imtls";         // %inputname%
   std::string ruleset;                // "" = default ruleset
   bool tls = true;                    // off: plaintext, loopback only
-  std::string caFile, certFile, keyFile;
-  std::string authMode;               // "" = x509/name if permitted peers, else x509/certvalid
-  std::vector<std::string> permittedPeers;
-  std::string priorityString;         // "" = SYSLOGTLS_DEFAULT_PRIORITY
-  long long handshakeTimeout = 10;    // seconds
+  // tls.* as given (host/tls_params.hpp); an input()'s values are resolved
+  // against module()'s by host::inheritTls. Unset authMode = x509/name if
+  // permitted peers, else x509/certvalid.
+  host::TlsValues tlsValues;
   std::string framing = "auto";
   long long maxFrameSize = 64 * 1024;
   std::string oversizeMode = "truncate";
@@ -54,6 +54,13 @@ struct ListenerConfig {
   bool loopback = false;
 };
 
+// imtls's side of the TLS config: the server role and its timeout range.
+inline constexpr host::TlsRole kTlsRole{SYSLOGTLS_ROLE_SERVER, 0, 3600};
+
+// input()'s tls.* values resolved against module()'s (the one rule of
+// host::inheritTls).
+void inheritModuleTls(Settings& input, const Settings& module);
+
 // Checks the values; every problem is logged through LogError as
 // "imtls: input '<name>': parameter '<param>': <reason>". Returns false if
 // any was found. Does not read files (see Listener).
@@ -62,7 +69,5 @@ bool validate(const Settings& s, ListenerConfig& out);
 // Checks module()-level values (drainTimeout); logs and returns false on error.
 bool validateModule(const Settings& s);
 
-// True for 127.0.0.0/8, ::1, ::ffff:127.x.y.z and "localhost".
-bool isLoopbackAddress(const std::string& address);
 
 }  // namespace imtls

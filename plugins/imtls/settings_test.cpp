@@ -19,23 +19,25 @@ bool loggedContains(const std::string& needle) {
 imtls::Settings tlsSettings() {
   imtls::Settings s;
   s.name = "t";
-  s.certFile = "/c.pem";
-  s.keyFile = "/k.pem";
+  s.tlsValues.certFile = "/c.pem";
+  s.tlsValues.keyFile = "/k.pem";
   return s;
 }
 
 }  // namespace
 
-TEST_CASE("imtls: loopback addresses") {
-  CHECK(imtls::isLoopbackAddress("127.0.0.1"));
-  CHECK(imtls::isLoopbackAddress("127.1.2.3"));
-  CHECK(imtls::isLoopbackAddress("::1"));
-  CHECK(imtls::isLoopbackAddress("::ffff:127.0.0.1"));
-  CHECK(imtls::isLoopbackAddress("LOCALHOST"));
-  CHECK_FALSE(imtls::isLoopbackAddress("0.0.0.0"));
-  CHECK_FALSE(imtls::isLoopbackAddress("::"));
-  CHECK_FALSE(imtls::isLoopbackAddress("10.0.0.1"));
-  CHECK_FALSE(imtls::isLoopbackAddress(""));
+TEST_CASE("imtls: input() tls.* values inherit module() ones; an empty value clears") {
+  imtls::Settings module = tlsSettings();
+  module.tlsValues.caFile = "/ca.pem";
+  module.tlsValues.handshakeTimeout = 30;
+  imtls::Settings input;
+  input.tlsValues.keyFile = "/other-k.pem";
+  input.tlsValues.caFile = "";
+  imtls::inheritModuleTls(input, module);
+  CHECK(input.tlsValues.certFile == std::optional<std::string>("/c.pem"));
+  CHECK(input.tlsValues.keyFile == std::optional<std::string>("/other-k.pem"));
+  CHECK_FALSE(input.tlsValues.caFile.has_value());
+  CHECK(input.tlsValues.handshakeTimeout == std::optional<long long>(30));
 }
 
 TEST_CASE("imtls: defaults validate; auth mode follows permitted peers") {
@@ -46,7 +48,7 @@ TEST_CASE("imtls: defaults validate; auth mode follows permitted peers") {
   CHECK(cfg.authMode == SYSLOGTLS_AUTH_X509_CERTVALID);
   CHECK(cfg.framing == SYSLOGTLS_FRAMING_AUTO);
   CHECK(cfg.oversize == SYSLOGTLS_OVERSIZE_TRUNCATE);
-  s.permittedPeers = {"*.example.net"};
+  s.tlsValues.permittedPeers = std::vector<std::string>{"*.example.net"};
   CHECK(imtls::validate(s, cfg));
   CHECK(cfg.authMode == SYSLOGTLS_AUTH_X509_NAME);
 }
@@ -67,8 +69,7 @@ TEST_CASE("imtls: bad values name the parameter and the reason") {
        "address is '192.0.2.1'"},
       {[](imtls::Settings& s) { s.framing = "xml"; }, "parameter 'framing': unknown value 'xml'"},
       {[](imtls::Settings& s) { s.oversizeMode = "drop"; }, "parameter 'oversizeMode': unknown value"},
-      {[](imtls::Settings& s) { s.authMode = "x509/foo"; }, "parameter 'tls.authMode': unknown value"},
-      {[](imtls::Settings& s) { s.keyFile.clear(); }, "parameter 'tls.keyFile': required"},
+      {[](imtls::Settings& s) { s.tlsValues.authMode = "x509/foo"; }, "parameter 'tls.authMode': unknown value"},
   };
   for (const auto& c : cases) {
     stubs::logged.clear();
@@ -81,6 +82,6 @@ TEST_CASE("imtls: bad values name the parameter and the reason") {
   imtls::Settings plain = tlsSettings();
   plain.tls = false;
   plain.address = "::1";
-  plain.certFile.clear();
+  plain.tlsValues.certFile.reset();
   CHECK(imtls::validate(plain, cfg));
 }

@@ -84,6 +84,7 @@ rs::rsRetVal toRet(Sender::Result r) { return r == Sender::Result::Ok ? rs::RS_R
 std::unique_ptr<host::StatsObj> makeStats(const std::string& name, const omtls::Counters& c) {
   auto so = std::make_unique<host::StatsObj>(name, "omtls");
   so->addCounter("messages.sent", &c.messagesSent, true);
+  so->addCounter("messages.dropped", &c.messagesDropped, true);
   so->addCounter("bytes.sent", &c.bytesSent, true);
   so->addCounter("connects", &c.connects, true);
   so->addCounter("connect.failed", &c.connectFailed, true);

@@ -1,7 +1,13 @@
 // omtls_batch.cpp - frames a batch of rendered messages into one reusable buffer.
+//
+// Concurrency & Locking: a BatchBuffer belongs to one Sender, used by one
+// worker thread at a time; no shared state.
 #include "omtls_batch.hpp"
 
 #include <algorithm>
+#include <new>
+#include <stdexcept>
+#include <string>
 
 #include "syslogtls.h"
 
@@ -9,17 +15,24 @@ namespace omtls {
 
 BatchBuffer::BatchBuffer(int framing, std::size_t initial) : framing_(framing), initial_(initial), buf_(initial) {}
 
-bool BatchBuffer::append(const char* msg, std::size_t len) {
+BatchBuffer::Append BatchBuffer::append(const char* msg, std::size_t len) {
   if (len > 0 && msg[len - 1] == '\n') --len;
   int lfReplaced = 0;
   for (;;) {
-    const std::size_t room = buf_.size() - used_;
-    const std::size_t need =
-        syslogtls_frame_encode(framing_, msg, len, buf_.data() + used_, room, &lfReplaced);
-    if (need <= room) {
+    std::size_t need = 0;
+    const int rc = syslogtls_frame_encode(framing_, msg, len, buf_.data() + used_, buf_.size() - used_, &need,
+                                          &lfReplaced);
+    if (rc == SYSLOGTLS_OK) {
       used_ += need;
-      return lfReplaced != 0;
+      return lfReplaced != 0 ? Append::LfReplaced : Append::Ok;
     }
+    if (rc == SYSLOGTLS_E_FRAME) {
+      const char* m = syslogtls_errmsg();
+      why_ = m != nullptr && *m != '\0' ? m : syslogtls_strerror(rc);
+      return Append::Dropped;
+    }
+    if (rc == SYSLOGTLS_E_NOMEM) throw std::bad_alloc();
+    if (rc != SYSLOGTLS_E_SPACE) throw std::logic_error(std::string("frame encoder: ") + syslogtls_strerror(rc));
     buf_.resize(std::max(buf_.size() * 2, used_ + need));
   }
 }

@@ -1,7 +1,10 @@
 // omtls_batch.hpp - BatchBuffer: frames a batch of rendered messages into one reusable buffer.
+//
+// Concurrency & Locking: one worker thread at a time (see BatchBuffer).
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace omtls {
@@ -17,10 +20,17 @@ class BatchBuffer final {
   BatchBuffer(const BatchBuffer&) = delete;
   BatchBuffer& operator=(const BatchBuffer&) = delete;
 
+  enum class Append {
+    Ok,          // framed into the buffer
+    LfReplaced,  // framed; an LF inside it was sent as a space (LF framing)
+    Dropped,     // not framed: empty in octet-counted framing (RFC 5425 MSG-LEN > 0)
+  };
+
   void clear() { used_ = 0; }
-  // Appends one message. Returns true if an LF inside it was replaced by a
-  // space (LF framing only). Throws std::bad_alloc.
-  bool append(const char* msg, std::size_t len);
+  // Appends one message. On Dropped, why() says why in the runtime's words.
+  // Throws std::bad_alloc, and std::logic_error for a bad framing value.
+  Append append(const char* msg, std::size_t len);
+  const std::string& why() const { return why_; }
 
   const char* data() const { return buf_.data(); }
   std::size_t size() const { return used_; }
@@ -33,6 +43,7 @@ class BatchBuffer final {
   std::size_t initial_;
   std::vector<char> buf_;  // buf_.size() is the capacity; bytes [0, used_) are valid
   std::size_t used_ = 0;
+  std::string why_;  // reason of the last Dropped
 };
 
 }  // namespace omtls

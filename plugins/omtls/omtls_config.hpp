@@ -1,26 +1,29 @@
 // omtls_config.hpp - omtls action settings: raw parameter values, validation, and the immutable per-action config.
+//
+// Concurrency & Locking: built on the main thread, then read-only and shared
+// by all workers of the action without locks.
 #pragma once
 
 #include <cstddef>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "syslogtls.h"
+#include "syslogtls_ptr.hpp"
+#include "tls_params.hpp"
 
 namespace omtls {
 
-// tls.* values that module(load="omtls" ...) may set as defaults for every
-// action; an action's own value wins. Unset = std::nullopt.
-struct TlsDefaults {
-  std::optional<std::string> caFile, certFile, keyFile, authMode, priorityString;
-  std::optional<std::vector<std::string>> permittedPeers;
-  std::optional<unsigned> handshakeTimeout;  // seconds
-};
+// tls.* values of module(load="omtls" ...), the defaults of every action
+// (host::inheritTls: an action's own value wins, "" clears).
+using TlsDefaults = host::TlsValues;
+
+// omtls's side of the TLS config: the client role and its timeout range.
+inline constexpr host::TlsRole kTlsRole{SYSLOGTLS_ROLE_CLIENT, 1, 4000000};
 
 // Raw action() parameter values as read from the config (unset fields keep
-// the contract defaults; the tls.* optionals fall back to TlsDefaults).
+// the contract defaults; the tls.* ones are resolved against TlsDefaults).
 struct ActionSettings {
   std::vector<std::string> targets;  // failover order; required
   unsigned failbackInterval = 60;    // seconds; 0 = never fail back
@@ -28,23 +31,22 @@ struct ActionSettings {
   std::string templateName = "RSYSLOG_SyslogProtocol23Format";
   std::string framing = "octet-counted";
   bool tls = true;
-  TlsDefaults tlsSettings;           // tls.caFile ... tls.handshakeTimeout
-  std::optional<std::string> serverName;  // tls.serverName; default = each target
+  // tls.caFile ... tls.handshakeTimeout, tls.serverName (default = each
+  // target; also the default permitted peer).
+  host::TlsValues tlsSettings;
   unsigned connectTimeout = 10;      // seconds
   unsigned rebindInterval = 0;       // messages; 0 = off
   bool keepAlive = false;
   std::string actionName;            // for the statistics name; "" = first target
 };
 
-struct TlsConfigDeleter {
-  void operator()(syslogtls_tls_config* c) const { syslogtls_tls_config_free(c); }
-};
-using TlsConfigPtr = std::unique_ptr<syslogtls_tls_config, TlsConfigDeleter>;
+using host::TlsConfigPtr;
 
 // One failover target with the TLS policy used toward it.
 struct Target {
   std::string host;        // as configured (name or IP literal)
-  std::string serverName;  // SNI / name matched; an IP literal means no SNI
+  std::string serverName;  // SNI and the name the certificate must match
+                           // (unless tls.permittedPeer); an IP literal = no SNI, IP SAN
   TlsConfigPtr tls;        // null when tls="off"
   bool hasClientCert = false;  // tls.certFile/tls.keyFile configured
 };
@@ -90,11 +92,5 @@ class ActionConfig final {
   std::string templateName_;
   std::string statsName_;
 };
-
-// True for "localhost", "*.localhost", "ip6-localhost", 127.0.0.0/8, ::1
-// and ::ffff:127.x.y.z (tls="off" is allowed only toward these).
-bool isLoopbackTarget(const std::string& host);
-// True if host is an IPv4 or IPv6 literal.
-bool isIpLiteral(const std::string& host);
 
 }  // namespace omtls

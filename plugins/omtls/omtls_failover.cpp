@@ -1,4 +1,6 @@
 // omtls_failover.cpp - failover order, reconnect backoff and failback timer (pure logic).
+//
+// Concurrency & Locking: a Failover belongs to one Sender (one worker thread).
 #include "omtls_failover.hpp"
 
 #include <algorithm>

@@ -1,4 +1,6 @@
 // omtls_failover.hpp - which target to try and when: failover order, reconnect backoff, failback timer.
+//
+// Concurrency & Locking: not thread-safe; one worker thread at a time.
 #pragma once
 
 #include <chrono>

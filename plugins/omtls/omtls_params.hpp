@@ -1,4 +1,6 @@
 // omtls_params.hpp - omtls's module() and action() parameter tables (names and defaults are the contract).
+//
+// Concurrency & Locking: main thread during config load only.
 #pragma once
 
 #include "omtls_config.hpp"

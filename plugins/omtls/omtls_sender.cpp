@@ -1,4 +1,7 @@
 // omtls_sender.cpp - one worker's TLS connection: connect through the failover list, write batches, recover.
+//
+// Concurrency & Locking: see omtls_sender.hpp (one worker thread per Sender;
+// shared state only through ActionShared).
 #include "omtls_sender.hpp"
 
 #include <algorithm>
@@ -16,14 +19,22 @@ std::string errText(int rc) {
   return syslogtls_strerror(rc);
 }
 
-bool isHandshakeFailure(int rc, const std::string& text) {
-  switch (rc) {
-    case SYSLOGTLS_E_PEER_REJECTED:
-    case SYSLOGTLS_E_REJECTED_BY_PEER:
-    case SYSLOGTLS_E_TLS:
+// The TLS stage failed (as opposed to reaching the server at all).
+bool isHandshakeFailure(int reason) {
+  switch (reason) {
+    case SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT:
+    case SYSLOGTLS_REASON_UNTRUSTED:
+    case SYSLOGTLS_REASON_NAME_MISMATCH:
+    case SYSLOGTLS_REASON_FINGERPRINT_MISMATCH:
+    case SYSLOGTLS_REASON_EXPIRED:
+    case SYSLOGTLS_REASON_NOT_YET_VALID:
+    case SYSLOGTLS_REASON_REVOKED:
+    case SYSLOGTLS_REASON_NO_CERTIFICATE:
+    case SYSLOGTLS_REASON_PLAINTEXT:
+    case SYSLOGTLS_REASON_REJECTED_BY_PEER:
+    case SYSLOGTLS_REASON_TLS_PROTOCOL:
+    case SYSLOGTLS_REASON_CERT_INVALID:
       return true;
-    case SYSLOGTLS_E_TIMEOUT:
-      return text.find("handshake") != std::string::npos;
     default:
       return false;
   }
@@ -79,7 +90,8 @@ ClientPtr Sender::connect(std::size_t idx, unsigned timeoutMs) {
   if (rc == SYSLOGTLS_E_REJECTED_BY_PEER)
     text += t.hasClientCert ? " (the server does not accept our client certificate?)"
                             : " (the server probably requires a client certificate: set tls.certFile and tls.keyFile)";
-  bump(isHandshakeFailure(rc, text) ? sh_.counters.handshakeFailed : sh_.counters.connectFailed);
+  bump(isHandshakeFailure(syslogtls_client_last_reason(cl.get())) ? sh_.counters.handshakeFailed
+                                                                  : sh_.counters.connectFailed);
   if (rc != SYSLOGTLS_E_ABORTED)
     sh_.errorOnce(idx, "omtls: cannot connect to target '" + t.host + "' port " + std::to_string(cfg_.port()) +
                            ": " + text);
@@ -176,25 +188,20 @@ Sender::Result Sender::commit(const MsgView* msgs, std::size_t n) {
     return Result::Suspended;
   }
 
-  batch_.clear();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (batch_.append(msgs[i].data, msgs[i].len) && sh_.firstLfReplacement())
-      sh_.log(Severity::Warning,
-              "omtls: a message to " + cfg_.targets()[fo_.current()].host +
-                  " contained LF; with framing=\"lf\" each LF inside a message is sent as a space "
-                  "(logged once; use framing=\"octet-counted\" to keep them)");
-  }
-  const int rc = syslogtls_client_send(client_.get(), batch_.data(), batch_.size(), kSendTimeoutMs);
+  const std::size_t framed = frameBatch(msgs, n);
+  const int rc = batch_.size() == 0 ? SYSLOGTLS_OK
+                                    : syslogtls_client_send(client_.get(), batch_.data(), batch_.size(), kSendTimeoutMs);
   if (rc != SYSLOGTLS_OK) {
     lost(errText(rc));
     batch_.trim();
     bump(sh_.counters.suspended);
     return Result::Suspended;
   }
-  bump(sh_.counters.messagesSent, n);
+  bump(sh_.counters.messagesSent, framed);
+  bump(sh_.counters.messagesDropped, n - framed);
   bump(sh_.counters.bytesSent, batch_.size());
   batch_.trim();
-  sentOnConn_ += n;
+  sentOnConn_ += framed;
   if (cfg_.rebindInterval() > 0 && sentOnConn_ >= cfg_.rebindInterval()) {
     // rebindInterval: start a new connection (and a new pass from the
     // primary) for the next batch.
@@ -203,6 +210,36 @@ Sender::Result Sender::commit(const MsgView* msgs, std::size_t n) {
     fo_.disconnected();
   }
   return Result::Ok;
+}
+
+// Frames the batch into batch_; returns how many messages it holds (the
+// others could not be framed and are dropped, see BatchBuffer::Append).
+std::size_t Sender::frameBatch(const MsgView* msgs, std::size_t n) {
+  batch_.clear();
+  std::size_t framed = 0;
+  const std::string& host = cfg_.targets()[fo_.current()].host;
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (batch_.append(msgs[i].data, msgs[i].len)) {
+      case BatchBuffer::Append::LfReplaced:
+        if (sh_.firstLfReplacement())
+          sh_.log(Severity::Warning,
+                  "omtls: a message to " + host +
+                      " contained LF; with framing=\"lf\" each LF inside a message is sent as a space "
+                      "(logged once; use framing=\"octet-counted\" to keep them)");
+        ++framed;
+        break;
+      case BatchBuffer::Append::Dropped:
+        if (sh_.firstDrop())
+          sh_.log(Severity::Warning, "omtls: a message to " + host + " was dropped: " + batch_.why() +
+                                         " (its template rendered it empty; counted in impstats counter "
+                                         "messages.dropped; logged once)");
+        break;
+      case BatchBuffer::Append::Ok:
+        ++framed;
+        break;
+    }
+  }
+  return framed;
 }
 
 void Sender::close() {

@@ -1,4 +1,8 @@
 // omtls_sender.hpp - Sender: one worker's TLS connection, failover, backoff and batch writes.
+//
+// Concurrency & Locking: a Sender is used by one worker thread at a time;
+// it reads the immutable ActionConfig and writes counters and error memory
+// through the thread-safe ActionShared.
 #pragma once
 
 #include <chrono>
@@ -13,13 +17,11 @@
 #include "omtls_failover.hpp"
 #include "omtls_shared.hpp"
 #include "syslogtls.h"
+#include "syslogtls_ptr.hpp"
 
 namespace omtls {
 
-struct ClientDeleter {
-  void operator()(syslogtls_client* c) const { syslogtls_client_free(c); }
-};
-using ClientPtr = std::unique_ptr<syslogtls_client, ClientDeleter>;
+using host::ClientPtr;
 
 // One rendered message of a batch (valid during commit() only).
 struct MsgView {
@@ -28,8 +30,10 @@ struct MsgView {
 };
 
 // The live state of one action worker: at most one connection, to one of
-// the action's targets. Nothing is ever dropped here: every failure is
-// reported as Suspended so that rsyslog keeps the batch and retries it
+// the action's targets. Nothing is dropped here except a message that
+// renders empty in octet-counted framing (it cannot be framed; counted in
+// messages.dropped, logged once per action); every failure is reported
+// as Suspended so that rsyslog keeps the batch and retries it
 // (at-least-once; a batch cut by a failure may arrive twice).
 // Thread: one worker thread at a time; cfg and shared outlive the Sender.
 class Sender final {
@@ -72,6 +76,7 @@ class Sender final {
   void adopt(ClientPtr cl, std::size_t idx);
   void failbackIfDue();
   void lost(const std::string& reason);
+  std::size_t frameBatch(const MsgView* msgs, std::size_t n);
   bool aborted() const;
   void pauseIfBackingOff();
   std::string where() const;  // "target 'x' (ip:port)"

@@ -1,4 +1,7 @@
 // omtls_shared.hpp - mutable state shared by all workers of one action: counters, log sink, error memory.
+//
+// Concurrency & Locking: ActionShared is shared by all workers of an action:
+// counters with relaxed atomics, error memory under its mutex, flags atomic.
 #pragma once
 
 #include <atomic>
@@ -9,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "stats.hpp"
+
 namespace omtls {
 
 // impstats counters of one action. impstats reads them through pointers,
@@ -16,6 +21,7 @@ namespace omtls {
 // relaxed atomics by every worker.
 struct Counters final {
   uint64_t messagesSent = 0;
+  uint64_t messagesDropped = 0;  // rendered empty in octet-counted framing: never sent
   uint64_t bytesSent = 0;
   uint64_t connects = 0;
   uint64_t connectFailed = 0;
@@ -23,7 +29,7 @@ struct Counters final {
   uint64_t suspended = 0;
 };
 
-inline void bump(uint64_t& ctr, uint64_t n = 1) { __atomic_fetch_add(&ctr, n, __ATOMIC_RELAXED); }
+using host::bump;
 
 // Severities as in <syslog.h>.
 enum class Severity { Error = 3, Warning = 4, Info = 6 };
@@ -65,6 +71,7 @@ class ActionShared final {
 
   // True only for the first caller (one-time warnings).
   bool firstLfReplacement() { return !lfWarned_.exchange(true); }
+  bool firstDrop() { return !dropWarned_.exchange(true); }
 
  private:
   std::mutex mu_;
@@ -72,6 +79,7 @@ class ActionShared final {
   LogFn log_;                           // set at construction, then read-only
   std::atomic<int*> abortFlag_{nullptr};
   std::atomic<bool> lfWarned_{false};
+  std::atomic<bool> dropWarned_{false};
 };
 
 }  // namespace omtls

@@ -31,6 +31,7 @@ struct receiver {
   char cipher[64];
   char subject[256];
   char peer[64];
+  uint64_t conn_id;    /* syslogtls_conn_id of the session */
 };
 
 static void format_message(unsigned i, char *out, size_t cap) {
@@ -54,12 +55,12 @@ static int on_open(syslogtls_conn *conn, void *user) {
   return 0;
 }
 
-static void on_frames(syslogtls_conn *conn, const syslogtls_frame *frames, size_t n, void *user) {
+static int on_frames(syslogtls_conn *conn, const syslogtls_frame *frames, size_t n, void *user) {
   struct receiver *r = user;
   char expected[128];
   size_t i;
-  (void)conn;
   pthread_mutex_lock(&r->mutex);
+  r->conn_id = syslogtls_conn_id(conn);
   for (i = 0; i < n; ++i) {
     format_message(r->received, expected, sizeof expected);
     if (r->received < N_MESSAGES && frames[i].len == strlen(expected) &&
@@ -79,6 +80,7 @@ static void on_frames(syslogtls_conn *conn, const syslogtls_frame *frames, size_
   }
   pthread_cond_broadcast(&r->cond);
   pthread_mutex_unlock(&r->mutex);
+  return SYSLOGTLS_FRAMES_CONTINUE;
 }
 
 static void on_close(syslogtls_conn *conn, void *user) {
@@ -90,9 +92,10 @@ static void on_close(syslogtls_conn *conn, void *user) {
   pthread_mutex_unlock(&r->mutex);
 }
 
-static void on_log(int level, int code, const char *msg, void *user) {
+static void on_log(const syslogtls_event *ev, void *user) {
   (void)user;
-  fprintf(stderr, "server log (level %d, code %d): %s\n", level, code, msg);
+  fprintf(stderr, "server event (kind %d, level %d, code %d, reason '%s', peer '%s':%u): %s\n", ev->kind, ev->level,
+          ev->code, syslogtls_reason_name(ev->reason), ev->peer_ip, ev->peer_port, ev->text);
 }
 
 static int check(int rc, const char *what) {
@@ -155,6 +158,22 @@ int main(int argc, char **argv) {
   pthread_mutex_init(&r.mutex, NULL);
   pthread_cond_init(&r.cond, NULL);
   printf("libsyslogtls %s\n", syslogtls_version());
+  if (strcmp(syslogtls_version(), SYSLOGTLS_VERSION_STRING) != 0) {
+    printf("FAIL: syslogtls_version() differs from SYSLOGTLS_VERSION_STRING\n");
+    return 1;
+  }
+  {
+    char small[4];
+    size_t need = 0;
+    if (syslogtls_frame_encode(SYSLOGTLS_FRAMING_OCTET_COUNTED, "hello", 5, small, sizeof small, &need, NULL) !=
+            SYSLOGTLS_E_SPACE ||
+        need != 7 ||
+        syslogtls_frame_encode(SYSLOGTLS_FRAMING_OCTET_COUNTED, "", 0, small, sizeof small, &need, NULL) !=
+            SYSLOGTLS_E_FRAME) {
+      printf("FAIL: frame_encode does not report SYSLOGTLS_E_SPACE / SYSLOGTLS_E_FRAME\n");
+      return 1;
+    }
+  }
 
   scfg = make_config(SYSLOGTLS_ROLE_SERVER, argv[1], argv[2], argv[3], client_name);
   ccfg = make_config(SYSLOGTLS_ROLE_CLIENT, argv[1], argv[4], argv[5], NULL);
@@ -189,15 +208,23 @@ int main(int argc, char **argv) {
     size_t used = 0;
     unsigned j;
     for (j = 0; j < BATCH && i < N_MESSAGES; ++j, ++i) {
+      size_t n = 0;
       format_message(i, msg, sizeof msg);
-      used += syslogtls_frame_encode(SYSLOGTLS_FRAMING_OCTET_COUNTED, msg, strlen(msg), batch + used,
-                                     sizeof batch - used, NULL);
+      if (!check(syslogtls_frame_encode(SYSLOGTLS_FRAMING_OCTET_COUNTED, msg, strlen(msg), batch + used,
+                                        sizeof batch - used, &n, NULL),
+                 "frame_encode"))
+        goto out;
+      used += n;
     }
     if (!check(syslogtls_client_send(cl, batch, used, 5000), "client_send")) goto out;
   }
   if (!check(syslogtls_client_check(cl), "client_check")) goto out;
 
   ok = wait_for_all(&r);
+  if (syslogtls_client_last_reason(cl) != SYSLOGTLS_REASON_NONE) {
+    printf("client_last_reason after success: %s\n", syslogtls_reason_name(syslogtls_client_last_reason(cl)));
+    ok = 0;
+  }
   check(syslogtls_client_close(cl, 2000), "client_close");
   if (!check(syslogtls_server_stop(srv, 2000), "server_stop")) ok = 0;
 
@@ -217,6 +244,10 @@ int main(int argc, char **argv) {
          (unsigned long long)*syslogtls_server_counter(srv, SYSLOGTLS_CTR_FRAMES_RECEIVED),
          (unsigned long long)*syslogtls_server_counter(srv, SYSLOGTLS_CTR_BYTES_RECEIVED));
   if (*syslogtls_server_counter(srv, SYSLOGTLS_CTR_FRAMES_RECEIVED) != N_MESSAGES) ok = 0;
+  if (r.conn_id == 0 || syslogtls_server_resume(srv, r.conn_id) != SYSLOGTLS_E_STATE) {
+    printf("resume of a closed session did not return SYSLOGTLS_E_STATE\n");
+    ok = 0;
+  }
 
 out:
   syslogtls_client_free(cl);

@@ -28,7 +28,7 @@ nd=$(echo "$declared" | wc -w)
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 printf '#include "syslogtls.h"\nint main(void) { return syslogtls_version() == 0; }\n' >"$tmp/h.c"
-if ! ${CC:-gcc} -std=c99 -Wall -Wextra -pedantic -Werror -I"$srcdir/runtime" -fsyntax-only "$tmp/h.c"; then
+if ! ${CC:-gcc} -std=c99 -Wall -Wextra -pedantic -Werror -I"$srcdir/runtime" -I"$builddir/runtime" -fsyntax-only "$tmp/h.c"; then
   echo "FAIL: syslogtls.h does not compile with -std=c99 -Wall -Wextra -pedantic -Werror"
   fail=1
 fi

@@ -1,5 +1,6 @@
 // client_test.cpp - Client over loopback: connect errors in words, handshake
 // timeout, abort flag, peer rejection both ways, server close detection.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -10,11 +11,13 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "client.hpp"
 #include "error.hpp"
 #include "server.hpp"
 #include "test_certs.hpp"
+#include "test_pki.hpp"
 #include "tls_config.hpp"
 
 using namespace syslogtls;
@@ -23,37 +26,58 @@ namespace {
 
 constexpr auto kWait = std::chrono::seconds(20);
 
+// One server event, copied out of the callback.
+struct Seen {
+  int kind, level, code, reason;
+  std::string ip;
+  unsigned port;
+  std::string subject, text;
+};
+
 struct Events {
   std::mutex mu;
   std::condition_variable cv;
   std::string logs;
+  std::vector<Seen> seen;
   int frames = 0;
 
-  static void on_frames(syslogtls_conn*, const syslogtls_frame*, size_t n, void* u) {
+  static int on_frames(syslogtls_conn*, const syslogtls_frame*, size_t n, void* u) {
     auto* e = static_cast<Events*>(u);
     std::lock_guard<std::mutex> l(e->mu);
     e->frames += static_cast<int>(n);
     e->cv.notify_all();
+    return SYSLOGTLS_FRAMES_CONTINUE;
   }
-  static void on_log(int, int, const char* msg, void* u) {
+  static void on_log(const syslogtls_event* ev, void* u) {
     auto* e = static_cast<Events*>(u);
     std::lock_guard<std::mutex> l(e->mu);
-    e->logs += msg;
+    e->logs += ev->text;
     e->logs += "\n";
+    e->seen.push_back(Seen{ev->kind, ev->level, ev->code, ev->reason, ev->peer_ip, ev->peer_port, ev->subject,
+                           ev->text});
     e->cv.notify_all();
   }
   bool wait_log(const std::string& part) {
     std::unique_lock<std::mutex> l(mu);
     return cv.wait_for(l, kWait, [&] { return logs.find(part) != std::string::npos; });
   }
+  // The first event of a kind (waits for it).
+  bool wait_kind(int kind, Seen* out) {
+    std::unique_lock<std::mutex> l(mu);
+    return cv.wait_for(l, kWait, [&] {
+      for (const auto& s : seen) {
+        if (s.kind == kind) {
+          *out = s;
+          return true;
+        }
+      }
+      return false;
+    });
+  }
 };
 
-struct Pki {
-  testcerts::TempDir dir;
-  testcerts::Ca ca{dir};
-  testcerts::CertFiles server = ca.issue({"localhost", {"localhost"}, {"127.0.0.1"}});
-  testcerts::CertFiles client = ca.issue({"client.example.net", {"client.example.net"}, {}});
-
+// The shared PKI plus a config builder for either role.
+struct Pki : testpki::Pki {
   std::shared_ptr<TlsConfig> config(int role, const std::string& ca_file, const testcerts::CertFiles& cert,
                                     unsigned hs_ms = 10000) {
     auto c = std::make_shared<TlsConfig>(role);
@@ -84,6 +108,30 @@ std::unique_ptr<Server> start_server(std::shared_ptr<const TlsConfig> tls, Event
 // the TCP handshake; TLS never starts).
 Fd silent_listener(unsigned* port) {
   return listen_tcp("127.0.0.1", 0, 8, port);
+}
+
+// A TCP socket bound to an ephemeral loopback port that never listens: while
+// it stays open, nothing else can listen there and a connect is refused.
+// *v6 is also bound to [::1] on the same port when IPv6 is available.
+Fd closed_port(unsigned* port, Fd* v6) {
+  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  REQUIRE(fd);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  *port = ntohs(a.sin_port);
+  Fd six(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (six) {
+    sockaddr_in6 a6{};
+    a6.sin6_family = AF_INET6;
+    a6.sin6_addr = in6addr_loopback;
+    a6.sin6_port = a.sin_port;
+    if (::bind(six.get(), reinterpret_cast<sockaddr*>(&a6), sizeof a6) == 0) *v6 = std::move(six);
+  }
+  return fd;
 }
 
 int code_of(const std::function<void()>& fn, std::string* text) {
@@ -117,17 +165,20 @@ int connect_and_probe(Client& cl, unsigned port, std::string* text) {
 
 TEST_CASE("client: connection refused names the target and the reason") {
   unsigned port = 0;
-  { Fd gone = silent_listener(&port); }  // the port is now (almost certainly) closed
+  Fd v6;
+  Fd held = closed_port(&port, &v6);
   Client cl(nullptr);
   std::string text;
   CHECK(code_of([&] { cl.connect("127.0.0.1", port, "", 2000); }, &text) == SYSLOGTLS_E_CONNECT);
   CHECK(text == "connect to 127.0.0.1:" + std::to_string(port) + " failed: Connection refused");
   CHECK_FALSE(cl.connected());
+  CHECK(cl.last_reason() == SYSLOGTLS_REASON_CONNECT);
 }
 
 TEST_CASE("client: a name is shown with the address it resolved to") {
   unsigned port = 0;
-  { Fd gone = silent_listener(&port); }
+  Fd v6;
+  Fd held = closed_port(&port, &v6);
   Client cl(nullptr);
   std::string text;
   const int rc = code_of([&] { cl.connect("localhost", port, "", 2000); }, &text);
@@ -144,6 +195,7 @@ TEST_CASE("client: the TLS handshake times out against a silent server") {
   std::string text;
   CHECK(code_of([&] { cl.connect("127.0.0.1", port, "localhost", 2000); }, &text) == SYSLOGTLS_E_TIMEOUT);
   CHECK(text == "TLS handshake with 127.0.0.1:" + std::to_string(port) + " timed out after 300 ms");
+  CHECK(cl.last_reason() == SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT);
 }
 
 TEST_CASE("client: the abort flag ends a wait") {
@@ -162,6 +214,7 @@ TEST_CASE("client: the abort flag ends a wait") {
   const int rc = code_of([&] { cl.connect("127.0.0.1", port, "localhost", 2000); }, &text);
   setter.join();
   CHECK(rc == SYSLOGTLS_E_ABORTED);
+  CHECK(cl.last_reason() == SYSLOGTLS_REASON_ABORTED);
   CHECK(std::chrono::steady_clock::now() - t0 < kWait);
 }
 
@@ -176,8 +229,16 @@ TEST_CASE("client: a server with a certificate from another CA is rejected") {
         SYSLOGTLS_E_PEER_REJECTED);
   CHECK(text.find("TLS handshake with 127.0.0.1:" + std::to_string(srv->port()) + " failed: ") == 0);
   CHECK_FALSE(cl.connected());
+  CHECK(cl.last_reason() == SYSLOGTLS_REASON_UNTRUSTED);
   INFO(ev.logs);
   CHECK(ev.wait_log("rejected us"));
+  Seen e{};
+  REQUIRE(ev.wait_kind(SYSLOGTLS_EVENT_PEER_REFUSED, &e));
+  CHECK(e.level == SYSLOGTLS_LOG_ERR);
+  CHECK(e.code == SYSLOGTLS_E_REJECTED_BY_PEER);
+  CHECK(e.reason == SYSLOGTLS_REASON_REJECTED_BY_PEER);
+  CHECK(e.ip == "127.0.0.1");
+  CHECK(e.port != 0);
   srv->stop(500);
   CHECK(*srv->counter(SYSLOGTLS_CTR_HANDSHAKE_FAILED) == 1);
 }
@@ -193,8 +254,19 @@ TEST_CASE("client: a client certificate from another CA is refused by the server
   INFO(text);
   INFO(ev.logs);
   CHECK(text.find("rejected us") != std::string::npos);
+  CHECK(cl.last_reason() == SYSLOGTLS_REASON_REJECTED_BY_PEER);
   CHECK(ev.wait_log("refused"));
   CHECK(ev.logs.find("peer 127.0.0.1:") != std::string::npos);
+  Seen e{};
+  REQUIRE(ev.wait_kind(SYSLOGTLS_EVENT_PEER_REFUSED, &e));
+  CHECK(e.level == SYSLOGTLS_LOG_ERR);
+  CHECK(e.code == SYSLOGTLS_E_PEER_REJECTED);
+  CHECK(e.reason == SYSLOGTLS_REASON_UNTRUSTED);
+  CHECK(e.ip == "127.0.0.1");
+  CHECK(e.port != 0);
+  CHECK(e.port != srv->port());
+  CHECK(e.subject == "CN=client.example.net");
+  CHECK(e.text.find("peer 127.0.0.1:" + std::to_string(e.port) + " (subject 'CN=client.example.net') refused") == 0);
   srv->stop(500);
   CHECK(*srv->counter(SYSLOGTLS_CTR_SESSIONS_REFUSED) == 1);
   CHECK(*srv->counter(SYSLOGTLS_CTR_SESSIONS_OPENED) == 0);
@@ -227,6 +299,7 @@ TEST_CASE("client: an accepted client certificate costs connect no verdict error
   Client cl(pki.config(SYSLOGTLS_ROLE_CLIENT, pki.ca.cert_file(), pki.client));
   cl.connect("127.0.0.1", srv->port(), "localhost", 5000);
   CHECK(cl.connected());
+  CHECK(cl.last_reason() == SYSLOGTLS_REASON_NONE);
   CHECK(cl.tls_version() == "TLS1.3");
   CHECK(cl.check() == SYSLOGTLS_OK);
   srv->stop(500);
@@ -253,6 +326,7 @@ TEST_CASE("client: check() reports a server that closed the session") {
     if (rc == SYSLOGTLS_OK) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   CHECK(rc == SYSLOGTLS_E_CLOSED);
+  CHECK(cl.last_reason() == SYSLOGTLS_REASON_CLOSED);
   CHECK_FALSE(cl.connected());
   CHECK(code_of([&] { cl.send("x", 1, 100); }, &text) == SYSLOGTLS_E_STATE);
 }

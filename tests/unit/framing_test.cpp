@@ -154,8 +154,8 @@ TEST_CASE("bad octet counts are errors with a reason") {
       {"01 a", "invalid octet count: leading zero"},
       {"00 a", "invalid octet count: leading zero"},
       {"12345678901 a", "invalid octet count: more than 10 digits"},
-      {"101 a", "frame of 101 bytes exceeds maxFrameSize 100"},
-      {"9999999999 a", "frame of 9999999999 bytes exceeds maxFrameSize 100"},
+      {"101 a", "frame of 101 bytes exceeds the maximum frame size of 100 bytes"},
+      {"9999999999 a", "frame of 9999999999 bytes exceeds the maximum frame size of 100 bytes"},
   };
   for (const Case& k : cases) {
     INFO(k.stream);
@@ -195,7 +195,7 @@ TEST_CASE("oversize octet-counted frame (length known in advance) in each policy
   check_all_splits(SYSLOGTLS_FRAMING_AUTO, 10, SYSLOGTLS_OVERSIZE_DISCARD, stream,
                    {{"first", 0}, {"0123456789", 0}, {"<13>tail", 0}});
   check_all_splits(SYSLOGTLS_FRAMING_AUTO, 10, SYSLOGTLS_OVERSIZE_CLOSE, stream, {{"first", 0}},
-                   "frame of 15 bytes exceeds maxFrameSize 10");
+                   "frame of 15 bytes exceeds the maximum frame size of 10 bytes");
   for (int mode : {SYSLOGTLS_OVERSIZE_TRUNCATE, SYSLOGTLS_OVERSIZE_DISCARD, SYSLOGTLS_OVERSIZE_CLOSE}) {
     Decoder d(SYSLOGTLS_FRAMING_OCTET_COUNTED, 10, mode);
     decode_chunks(d, {stream});
@@ -216,7 +216,7 @@ TEST_CASE("oversize LF frame (discovered late) in each policy") {
   check_all_splits(SYSLOGTLS_FRAMING_AUTO, 10, SYSLOGTLS_OVERSIZE_DISCARD, stream,
                    {{"<13>first", 0}, {"<13>456789", 0}, {"<13>45678", 0}, {"<13>last", 0}});
   check_all_splits(SYSLOGTLS_FRAMING_AUTO, 10, SYSLOGTLS_OVERSIZE_CLOSE, stream, {{"<13>first", 0}},
-                   "LF-terminated frame exceeds maxFrameSize 10");
+                   "LF-terminated frame exceeds the maximum frame size of 10 bytes");
   const std::string crlf_at_limit = "<13>456789\r\n";  // 11 bytes before LF
   check_all_splits(SYSLOGTLS_FRAMING_LF, 10, SYSLOGTLS_OVERSIZE_TRUNCATE, crlf_at_limit,
                    {{"<13>456789", SYSLOGTLS_FRAME_TRUNCATED}});
@@ -383,30 +383,53 @@ TEST_CASE("C API: parse functions") {
   CHECK(std::string(syslogtls_errmsg()).empty());
 }
 
-TEST_CASE("C API: frame encoder") {
+TEST_CASE("C API: frame encoder writes octet-counted and LF frames and reports the length") {
   char buf[16];
+  size_t n = 0;
   int replaced = -1;
-  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_OCTET_COUNTED, "hello", 5, buf, sizeof buf, &replaced) == 7);
-  CHECK(std::string(buf, 7) == "5 hello");
+  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_OCTET_COUNTED, "hello", 5, buf, sizeof buf, &n, &replaced) ==
+        SYSLOGTLS_OK);
+  CHECK(n == 7);
+  CHECK(std::string(buf, n) == "5 hello");
   CHECK(replaced == 0);
-  std::memset(buf, '#', sizeof buf);
-  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_OCTET_COUNTED, "hello", 5, buf, 6, nullptr) == 7);
-  CHECK(buf[0] == '#');  // too small: nothing written
-  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_LF, "a\nb", 3, buf, sizeof buf, &replaced) == 4);
-  CHECK(std::string(buf, 4) == "a b\n");
+  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_OCTET_COUNTED, "hello", 5, buf, 7, &n, nullptr) == SYSLOGTLS_OK);
+  CHECK(n == 7);  // exactly enough room
+  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_LF, "a\nb", 3, buf, sizeof buf, &n, &replaced) == SYSLOGTLS_OK);
+  CHECK(std::string(buf, n) == "a b\n");
   CHECK(replaced == 1);
-  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_LF, "", 0, buf, sizeof buf, nullptr) == 1);
-  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_OCTET_COUNTED, "", 0, buf, sizeof buf, nullptr) == 0);
+  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_LF, "", 0, buf, sizeof buf, &n, nullptr) == SYSLOGTLS_OK);
+  CHECK(n == 1);
+  CHECK(buf[0] == '\n');
+}
+
+TEST_CASE("C API: frame encoder with a too small buffer writes nothing and says the size needed") {
+  char buf[16];
+  std::memset(buf, '#', sizeof buf);
+  size_t n = 0;
+  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_OCTET_COUNTED, "hello", 5, buf, 6, &n, nullptr) == SYSLOGTLS_E_SPACE);
+  CHECK(n == 7);
+  CHECK(buf[0] == '#');
+  CHECK(std::string(syslogtls_strerror(SYSLOGTLS_E_SPACE)) == "buffer too small");
+  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_LF, "abc", 3, nullptr, 0, &n, nullptr) == SYSLOGTLS_E_SPACE);
+  CHECK(n == 4);
+}
+
+TEST_CASE("C API: frame encoder refuses an empty octet-counted message and bad arguments") {
+  char buf[16];
+  size_t n = 99;
+  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_OCTET_COUNTED, "", 0, buf, sizeof buf, &n, nullptr) ==
+        SYSLOGTLS_E_FRAME);
   CHECK(std::string(syslogtls_errmsg()).find("empty message") != std::string::npos);
-  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_AUTO, "x", 1, buf, sizeof buf, nullptr) == 0);
-  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_LF, nullptr, 3, buf, sizeof buf, nullptr) == 0);
+  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_AUTO, "x", 1, buf, sizeof buf, &n, nullptr) == SYSLOGTLS_E_INVAL);
+  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_LF, nullptr, 3, buf, sizeof buf, &n, nullptr) == SYSLOGTLS_E_INVAL);
+  CHECK(syslogtls_frame_encode(SYSLOGTLS_FRAMING_LF, "x", 1, buf, sizeof buf, nullptr, nullptr) == SYSLOGTLS_E_INVAL);
 }
 
 TEST_CASE("C API: decoder feed, stop, errors and finish") {
   syslogtls_decoder* dec = nullptr;
   CHECK(syslogtls_decoder_new(&dec, SYSLOGTLS_FRAMING_AUTO, 0, SYSLOGTLS_OVERSIZE_CLOSE) == SYSLOGTLS_E_INVAL);
   CHECK(dec == nullptr);
-  CHECK(std::string(syslogtls_errmsg()) == "maxFrameSize must be greater than 0");
+  CHECK(std::string(syslogtls_errmsg()) == "the maximum frame size must be greater than 0");
   CHECK(syslogtls_decoder_new(nullptr, SYSLOGTLS_FRAMING_AUTO, 10, SYSLOGTLS_OVERSIZE_CLOSE) == SYSLOGTLS_E_INVAL);
 
   REQUIRE(syslogtls_decoder_new(&dec, SYSLOGTLS_FRAMING_AUTO, 10, SYSLOGTLS_OVERSIZE_TRUNCATE) == SYSLOGTLS_OK);

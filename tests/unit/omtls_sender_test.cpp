@@ -12,7 +12,7 @@
 #include "omtls_sender.hpp"
 #include "omtls_shared.hpp"
 #include "syslogtls.h"
-#include "test_certs.hpp"
+#include "test_pki.hpp"
 
 using omtls::ActionConfig;
 using omtls::ActionSettings;
@@ -25,12 +25,9 @@ namespace {
 
 constexpr auto kWait = std::chrono::seconds(10);
 
-struct Pki {
-  testcerts::TempDir dir;
-  testcerts::Ca ca{dir};
-  testcerts::CertFiles server = ca.issue({"localhost", {"localhost"}, {"127.0.0.1", "127.0.0.2"}});
-  testcerts::CertFiles client = ca.issue({"client.example.net", {"client.example.net"}, {}});
-};
+// The unit tests' shared PKI: server CN=localhost (IP SANs 127.0.0.1,
+// 127.0.0.2, ::1), client CN=client.example.net.
+using testpki::Pki;
 
 // A libsyslogtls TLS server on addr:port (0 = ephemeral) collecting frames.
 class Receiver final {
@@ -72,11 +69,12 @@ class Receiver final {
   }
 
  private:
-  static void onFrames(syslogtls_conn*, const syslogtls_frame* f, size_t n, void* u) {
+  static int onFrames(syslogtls_conn*, const syslogtls_frame* f, size_t n, void* u) {
     auto* self = static_cast<Receiver*>(u);
     std::lock_guard<std::mutex> l(self->mu_);
     for (size_t i = 0; i < n; ++i) self->frames_.emplace_back(f[i].data, f[i].len);
     self->cv_.notify_all();
+    return SYSLOGTLS_FRAMES_CONTINUE;
   }
   syslogtls_tls_config* tls_ = nullptr;
   syslogtls_server* srv_ = nullptr;
@@ -266,4 +264,21 @@ TEST_CASE("a large batch grows the buffer once and is sent whole") {
   CHECK(f[99].size() == big.size());
   CHECK(f[99].find_first_not_of('x') == std::string::npos);
   CHECK(a.shared->counters.bytesSent == 100 * (big.size() + 6));  // "30000 " + message
+}
+
+TEST_CASE("an empty message in octet-counted framing is dropped, counted and logged once") {
+  Pki pki;
+  Receiver rcv(pki, "127.0.0.1", 0);
+  Action a(pki, {"127.0.0.1"}, rcv.port());
+  Sender s(*a.cfg, *a.shared, a.clock());
+  REQUIRE(send(s, {"one", "\n", "", "two"}) == Sender::Result::Ok);  // "\n": only the template's LF
+  REQUIRE(send(s, {""}) == Sender::Result::Ok);                       // nothing to send at all
+  REQUIRE(send(s, {"three"}) == Sender::Result::Ok);
+  REQUIRE(rcv.waitFrames(3));
+  CHECK(rcv.frames() == std::vector<std::string>{"one", "two", "three"});
+  CHECK(a.shared->counters.messagesSent == 3);
+  CHECK(a.shared->counters.messagesDropped == 3);
+  CHECK(a.shared->counters.bytesSent == std::string("3 one3 two5 three").size());
+  CHECK(a.count("was dropped: ") == 1);
+  CHECK(a.count("messages.dropped") == 1);
 }

@@ -19,6 +19,7 @@
 #include "framing.hpp"
 #include "server.hpp"
 #include "test_certs.hpp"
+#include "test_pki.hpp"
 #include "tls_config.hpp"
 
 using namespace syslogtls;
@@ -27,12 +28,21 @@ namespace {
 
 constexpr auto kWait = std::chrono::seconds(20);  // generous bound for a loaded machine
 
+// One event, copied out of the log callback.
+struct Seen {
+  int kind, level, code, reason;
+  std::string ip;
+  unsigned port;
+  std::string subject, text;
+};
+
 // Collects what the server reports; waits on conditions with a bound.
 struct Receiver {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<std::string> frames;
   std::vector<std::string> logs;
+  std::vector<Seen> events;
   std::vector<std::string> versions, subjects, ips;
   int opened = 0, closed = 0;
 
@@ -46,11 +56,12 @@ struct Receiver {
     r->cv.notify_all();
     return 0;
   }
-  static void on_frames(syslogtls_conn*, const syslogtls_frame* f, size_t n, void* u) {
+  static int on_frames(syslogtls_conn*, const syslogtls_frame* f, size_t n, void* u) {
     auto* r = static_cast<Receiver*>(u);
     std::lock_guard<std::mutex> l(r->mu);
     for (size_t i = 0; i < n; ++i) r->frames.emplace_back(f[i].data, f[i].len);
     r->cv.notify_all();
+    return SYSLOGTLS_FRAMES_CONTINUE;
   }
   static void on_close(syslogtls_conn*, void* u) {
     auto* r = static_cast<Receiver*>(u);
@@ -58,11 +69,25 @@ struct Receiver {
     r->closed++;
     r->cv.notify_all();
   }
-  static void on_log(int, int, const char* msg, void* u) {
+  static void on_log(const syslogtls_event* ev, void* u) {
     auto* r = static_cast<Receiver*>(u);
     std::lock_guard<std::mutex> l(r->mu);
-    r->logs.emplace_back(msg);
+    r->logs.emplace_back(ev->text);
+    r->events.push_back(Seen{ev->kind, ev->level, ev->code, ev->reason, ev->peer_ip, ev->peer_port, ev->subject,
+                             ev->text});
     r->cv.notify_all();
+  }
+  // The first event of a kind (waits for it).
+  bool wait_kind(int kind, Seen* out) {
+    return wait([&] {
+      for (const auto& e : events) {
+        if (e.kind == kind) {
+          *out = e;
+          return true;
+        }
+      }
+      return false;
+    });
   }
 
   bool wait(const std::function<bool()>& pred) {
@@ -87,12 +112,8 @@ struct Receiver {
   }
 };
 
-struct Pki {
-  testcerts::TempDir dir;
-  testcerts::Ca ca{dir};
-  testcerts::CertFiles server = ca.issue({"localhost", {"localhost"}, {"127.0.0.1", "::1"}});
-  testcerts::CertFiles client = ca.issue({"client.example.net", {"client.example.net"}, {}});
-
+// The shared PKI plus config builders for the two roles.
+struct Pki : testpki::Pki {
   std::shared_ptr<TlsConfig> server_config(unsigned hs_ms = 10000) {
     auto c = std::make_shared<TlsConfig>(SYSLOGTLS_ROLE_SERVER);
     c->set_ca_file(ca.cert_file());
@@ -198,6 +219,13 @@ TEST_CASE("server: TLS frames arrive exactly once, in order, with the session id
   }
   CHECK(r.wait_log("session opened: peer 127.0.0.1:"));
   CHECK(r.all_logs().find("subject '" + pki.client.subject + "', TLS1.3, ") != std::string::npos);
+  Seen e{};
+  REQUIRE(r.wait_kind(SYSLOGTLS_EVENT_SESSION_OPENED, &e));
+  CHECK(e.level == SYSLOGTLS_LOG_INFO);
+  CHECK(e.code == 0);
+  CHECK(e.reason == SYSLOGTLS_REASON_NONE);
+  CHECK(e.ip == "127.0.0.1");
+  CHECK(e.subject == pki.client.subject);
   CHECK(srv->sessions() == 1);
   cl.close(2000);
   REQUIRE(r.wait([&] { return r.closed == 1; }));
@@ -242,8 +270,17 @@ TEST_CASE("server: connections beyond max_sessions are refused and logged") {
   REQUIRE(r.wait([&] { return r.opened == 1; }));
   Fd second = raw_connect(srv->port());
   CHECK(closed_by_server(second.get()));
-  CHECK(r.wait_log("refused: session limit (maxSessions=1) reached"));
+  CHECK(r.wait_log("refused: session limit reached (at most 1 session)"));
   CHECK(r.all_logs().find("connection from 127.0.0.1:") != std::string::npos);
+  Seen e{};
+  REQUIRE(r.wait_kind(SYSLOGTLS_EVENT_PEER_REFUSED, &e));
+  CHECK(e.level == SYSLOGTLS_LOG_ERR);
+  CHECK(e.code == SYSLOGTLS_E_LIMIT);
+  CHECK(e.reason == SYSLOGTLS_REASON_LIMIT);
+  CHECK(e.ip == "127.0.0.1");
+  CHECK(e.port != 0);
+  CHECK(e.text.find("connection from 127.0.0.1:" + std::to_string(e.port) + " refused") == 0);
+  CHECK(e.subject.empty());
   CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_REFUSED) == 1);
   // The first session still works.
   first.send("ok\n", 3, 5000);
@@ -260,6 +297,14 @@ TEST_CASE("server: a silent peer is refused when the handshake deadline passes")
   Fd raw = raw_connect(srv->port());
   CHECK(r.wait_log("refused: TLS handshake not completed within 300 ms"));
   CHECK(r.all_logs().find("peer 127.0.0.1:") != std::string::npos);
+  Seen e{};
+  REQUIRE(r.wait_kind(SYSLOGTLS_EVENT_PEER_REFUSED, &e));
+  CHECK(e.level == SYSLOGTLS_LOG_ERR);
+  CHECK(e.code == SYSLOGTLS_E_TIMEOUT);
+  CHECK(e.reason == SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT);
+  CHECK(e.ip == "127.0.0.1");
+  CHECK(e.port != 0);
+  CHECK(e.subject.empty());
   CHECK(closed_by_server(raw.get()));
   CHECK(ctr(*srv, SYSLOGTLS_CTR_HANDSHAKE_FAILED) == 1);
   CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_OPENED) == 0);
@@ -332,6 +377,11 @@ TEST_CASE("server: stop cuts a peer that does not close within the drain bound")
   srv->stop(200);  // the client never reads, so never answers close_notify
   CHECK(ctr(*srv, SYSLOGTLS_CTR_DRAIN_TIMEOUT) == 1);
   CHECK(r.wait_log("cut at shutdown"));
+  Seen e{};
+  REQUIRE(r.wait_kind(SYSLOGTLS_EVENT_SESSION_FAILED, &e));
+  CHECK(e.level == SYSLOGTLS_LOG_ERR);
+  CHECK(e.reason == SYSLOGTLS_REASON_DRAIN_TIMEOUT);
+  CHECK(e.subject == pki.client.subject);
   CHECK(r.closed == 1);
   srv->stop(200);  // idempotent
 }
@@ -403,6 +453,11 @@ TEST_CASE("server: oversize frames are truncated, counted and logged") {
     CHECK(r.frames == std::vector<std::string>{"hello", "abcdefghij", "end"});
   }
   CHECK(r.wait_log("sent a frame larger than 10 bytes: truncated"));
+  Seen e{};
+  REQUIRE(r.wait_kind(SYSLOGTLS_EVENT_FRAME_ALTERED, &e));
+  CHECK(e.level == SYSLOGTLS_LOG_WARNING);
+  CHECK(e.code == SYSLOGTLS_E_FRAME);
+  CHECK(e.reason == SYSLOGTLS_REASON_OVERSIZE);
   CHECK(ctr(*srv, SYSLOGTLS_CTR_FRAMES_OVERSIZE) == 1);
   CHECK(ctr(*srv, SYSLOGTLS_CTR_FRAMES_RECEIVED) == 3);
   srv->stop(1000);
@@ -419,6 +474,10 @@ TEST_CASE("server: an idle session is closed after the idle timeout") {
   REQUIRE(r.wait([&] { return r.opened == 1; }));
   CHECK(r.wait_log("closed: idle for 1 s"));
   REQUIRE(r.wait([&] { return r.closed == 1; }));
+  Seen e{};
+  REQUIRE(r.wait_kind(SYSLOGTLS_EVENT_SESSION_FAILED, &e));
+  CHECK(e.level == SYSLOGTLS_LOG_ERR);
+  CHECK(e.reason == SYSLOGTLS_REASON_IDLE_TIMEOUT);
   int rc = SYSLOGTLS_OK;
   const auto until = std::chrono::steady_clock::now() + kWait;
   while (rc == SYSLOGTLS_OK && std::chrono::steady_clock::now() < until) {
@@ -456,6 +515,10 @@ TEST_CASE("server: a session ending inside a frame is logged and counted") {
   cl.close(2000);
   REQUIRE(r.wait([&] { return r.closed == 1; }));
   CHECK(r.wait_log("ended inside a frame"));
+  Seen e{};
+  REQUIRE(r.wait_kind(SYSLOGTLS_EVENT_FRAME_ALTERED, &e));
+  CHECK(e.level == SYSLOGTLS_LOG_WARNING);
+  CHECK(e.reason == SYSLOGTLS_REASON_BAD_FRAME);
   {
     std::lock_guard<std::mutex> l(r.mu);
     CHECK(r.frames == std::vector<std::string>{"hello"});
@@ -477,7 +540,7 @@ struct PerConn {
     syslogtls_conn_set_userdata(c, c);
     return 0;
   }
-  static void on_frames(syslogtls_conn* c, const syslogtls_frame* f, size_t n, void* u) {
+  static int on_frames(syslogtls_conn* c, const syslogtls_frame* f, size_t n, void* u) {
     auto* p = static_cast<PerConn*>(u);
     std::lock_guard<std::mutex> l(p->mu);
     if (syslogtls_conn_userdata(c) != c) p->bad_userdata++;
@@ -487,6 +550,7 @@ struct PerConn {
     }
     p->total += n;
     p->cv.notify_all();
+    return SYSLOGTLS_FRAMES_CONTINUE;
   }
 };
 }  // namespace

@@ -59,7 +59,8 @@ TEST_CASE_FIXTURE(Fixture, "missing files are named with their setting") {
   TlsConfig a(SYSLOGTLS_ROLE_CLIENT);
   a.set_ca_file(dir.file("nope-ca.pem"));
   CHECK(code_of([&] { a.load(); }, &text) == SYSLOGTLS_E_FILE);
-  CHECK(text == "tls.caFile '" + dir.file("nope-ca.pem") + "': cannot read: No such file or directory");
+  CHECK(text == "cannot read '" + dir.file("nope-ca.pem") + "': No such file or directory");
+  CHECK(a.failed_setting() == SYSLOGTLS_SETTING_CA_FILE);
   CHECK_FALSE(a.loaded());
 
   TlsConfig b(SYSLOGTLS_ROLE_SERVER);
@@ -67,14 +68,16 @@ TEST_CASE_FIXTURE(Fixture, "missing files are named with their setting") {
   b.set_cert_file(leaf.cert);
   b.set_key_file("/nonexistent/key.pem");
   CHECK(code_of([&] { b.load(); }, &text) == SYSLOGTLS_E_FILE);
-  CHECK(text == "tls.keyFile '/nonexistent/key.pem': cannot read: No such file or directory");
+  CHECK(text == "cannot read '/nonexistent/key.pem': No such file or directory");
+  CHECK(b.failed_setting() == SYSLOGTLS_SETTING_KEY_FILE);
 
   TlsConfig c(SYSLOGTLS_ROLE_SERVER);
   c.set_ca_file(ca.cert_file());
   c.set_cert_file(dir.path());  // a directory
   c.set_key_file(leaf.key);
   CHECK(code_of([&] { c.load(); }, &text) == SYSLOGTLS_E_FILE);
-  CHECK(has(text, "tls.certFile '" + dir.path() + "': cannot read: Is a directory"));
+  CHECK(has(text, "cannot read '" + dir.path() + "': Is a directory"));
+  CHECK(c.failed_setting() == SYSLOGTLS_SETTING_CERT_FILE);
 }
 
 TEST_CASE_FIXTURE(Fixture, "bad PEM is refused per file") {
@@ -83,14 +86,16 @@ TEST_CASE_FIXTURE(Fixture, "bad PEM is refused per file") {
   TlsConfig a(SYSLOGTLS_ROLE_CLIENT);
   a.set_ca_file(junk);
   CHECK(code_of([&] { a.load(); }, &text) == SYSLOGTLS_E_FILE);
-  CHECK(has(text, "tls.caFile '" + junk + "': not a PEM certificate"));
+  CHECK(has(text, "CA file '" + junk + "': not a PEM certificate"));
+  CHECK(a.failed_setting() == SYSLOGTLS_SETTING_CA_FILE);
 
   TlsConfig b(SYSLOGTLS_ROLE_SERVER);
   b.set_ca_file(ca.cert_file());
   b.set_cert_file(junk);
   b.set_key_file(leaf.key);
   CHECK(code_of([&] { b.load(); }, &text) == SYSLOGTLS_E_FILE);
-  CHECK(text == "tls.certFile '" + junk + "': not a PEM certificate");
+  CHECK(text == "certificate file '" + junk + "': not a PEM certificate");
+  CHECK(b.failed_setting() == SYSLOGTLS_SETTING_CERT_FILE);
 
   // a key where the certificate should be, and the other way round
   TlsConfig c(SYSLOGTLS_ROLE_SERVER);
@@ -98,14 +103,15 @@ TEST_CASE_FIXTURE(Fixture, "bad PEM is refused per file") {
   c.set_cert_file(leaf.key);
   c.set_key_file(leaf.cert);
   CHECK(code_of([&] { c.load(); }, &text) == SYSLOGTLS_E_FILE);
-  CHECK(has(text, "tls.certFile '" + leaf.key + "': not a PEM certificate"));
+  CHECK(has(text, "certificate file '" + leaf.key + "': not a PEM certificate"));
 
   TlsConfig d(SYSLOGTLS_ROLE_SERVER);
   d.set_ca_file(ca.cert_file());
   d.set_cert_file(leaf.cert);
   d.set_key_file(junk);
   CHECK(code_of([&] { d.load(); }, &text) == SYSLOGTLS_E_FILE);
-  CHECK(has(text, "tls.keyFile '" + junk + "': not a PEM private key"));
+  CHECK(has(text, "private key file '" + junk + "': not a PEM private key"));
+  CHECK(d.failed_setting() == SYSLOGTLS_SETTING_KEY_FILE);
 }
 
 TEST_CASE_FIXTURE(Fixture, "a key that does not belong to the certificate is refused") {
@@ -116,7 +122,8 @@ TEST_CASE_FIXTURE(Fixture, "a key that does not belong to the certificate is ref
   cfg.set_key_file(other.key);
   std::string text;
   CHECK(code_of([&] { cfg.load(); }, &text) == SYSLOGTLS_E_FILE);
-  CHECK(has(text, "private key does not match tls.certFile"));
+  CHECK(text == "private key file '" + other.key + "' does not match certificate file '" + leaf.cert + "'");
+  CHECK(cfg.failed_setting() == SYSLOGTLS_SETTING_KEY_FILE);
 }
 
 TEST_CASE_FIXTURE(Fixture, "bad priority strings name the position") {
@@ -125,7 +132,8 @@ TEST_CASE_FIXTURE(Fixture, "bad priority strings name the position") {
   cfg.set_priority("NORMAL:+VERS-TLS1.2:+BOGUS-THING");
   std::string text;
   CHECK(code_of([&] { cfg.load(); }, &text) == SYSLOGTLS_E_INVAL);
-  CHECK(has(text, "tls.priorityString 'NORMAL:+VERS-TLS1.2:+BOGUS-THING': invalid at position 20"));
+  CHECK(has(text, "priority string 'NORMAL:+VERS-TLS1.2:+BOGUS-THING': invalid at position 20"));
+  CHECK(cfg.failed_setting() == SYSLOGTLS_SETTING_PRIORITY);
   CHECK(has(text, "BOGUS-THING"));
   CHECK_FALSE(cfg.loaded());
   TlsConfig ok(SYSLOGTLS_ROLE_CLIENT);
@@ -140,28 +148,33 @@ TEST_CASE_FIXTURE(Fixture, "policy: certificate and key go together, servers nee
   a.set_ca_file(ca.cert_file());
   a.set_cert_file(leaf.cert);
   CHECK(code_of([&] { a.load(); }, &text) == SYSLOGTLS_E_INVAL);
-  CHECK(has(text, "tls.keyFile is not set"));
+  CHECK(text == "required: certificate file '" + leaf.cert + "' needs its private key");
+  CHECK(a.failed_setting() == SYSLOGTLS_SETTING_KEY_FILE);
 
   TlsConfig b(SYSLOGTLS_ROLE_CLIENT);
   b.set_ca_file(ca.cert_file());
   b.set_key_file(leaf.key);
   CHECK(code_of([&] { b.load(); }, &text) == SYSLOGTLS_E_INVAL);
-  CHECK(has(text, "tls.certFile is not set"));
+  CHECK(text == "required: private key file '" + leaf.key + "' needs its certificate");
+  CHECK(b.failed_setting() == SYSLOGTLS_SETTING_CERT_FILE);
 
   TlsConfig c(SYSLOGTLS_ROLE_SERVER);
   c.set_ca_file(ca.cert_file());
   CHECK(code_of([&] { c.load(); }, &text) == SYSLOGTLS_E_INVAL);
-  CHECK(has(text, "tls.certFile and tls.keyFile are required"));
+  CHECK(has(text, "required for a TLS server"));
+  CHECK(c.failed_setting() == SYSLOGTLS_SETTING_CERT_FILE);
 
   TlsConfig d(SYSLOGTLS_ROLE_CLIENT);
   d.set_auth_mode(SYSLOGTLS_AUTH_X509_NAME);
   CHECK(code_of([&] { d.load(); }, &text) == SYSLOGTLS_E_INVAL);
-  CHECK(has(text, "tls.caFile is required for tls.authMode \"x509/name\""));
+  CHECK(text == "required for authentication mode \"x509/name\" (or use \"x509/fingerprint\" or \"anon\")");
+  CHECK(d.failed_setting() == SYSLOGTLS_SETTING_CA_FILE);
 
   TlsConfig e(SYSLOGTLS_ROLE_CLIENT);
   e.set_auth_mode(SYSLOGTLS_AUTH_X509_FINGERPRINT);
   CHECK(code_of([&] { e.load(); }, &text) == SYSLOGTLS_E_INVAL);
-  CHECK(has(text, "needs at least one fingerprint"));
+  CHECK(has(text, "needs at least one permitted fingerprint"));
+  CHECK(e.failed_setting() == SYSLOGTLS_SETTING_PERMITTED_PEER);
 
   TlsConfig f(SYSLOGTLS_ROLE_SERVER);
   f.set_ca_file(ca.cert_file());
@@ -170,8 +183,11 @@ TEST_CASE_FIXTURE(Fixture, "policy: certificate and key go together, servers nee
   f.set_auth_mode(SYSLOGTLS_AUTH_X509_NAME);
   CHECK(code_of([&] { f.load(); }, &text) == SYSLOGTLS_E_INVAL);
   CHECK(has(text, "permitted peer name"));
+  CHECK(f.failed_setting() == SYSLOGTLS_SETTING_PERMITTED_PEER);
   f.add_permitted_peer("*.example.net");
+  CHECK(f.failed_setting() == SYSLOGTLS_SETTING_NONE);  // a successful setter clears it
   CHECK_NOTHROW(f.load());
+  CHECK(f.failed_setting() == SYSLOGTLS_SETTING_NONE);
 
   TlsConfig anon(SYSLOGTLS_ROLE_CLIENT);  // anon client: nothing needed
   anon.set_auth_mode(SYSLOGTLS_AUTH_ANON);
@@ -188,9 +204,9 @@ TEST_CASE("permitted peers: names, IPs and fingerprints are sorted; bad ones ref
   CHECK(cfg.permitted_names() == std::vector<std::string>{"a.example.net", "*.example.org", "::1"});
   CHECK(cfg.permitted_fingerprints().size() == 1);
   CHECK(code_of([&] { cfg.add_permitted_peer("SHA256:00:11"); }, &text) == SYSLOGTLS_E_INVAL);
-  CHECK(has(text, "tls.permittedPeer 'SHA256:00:11': a SHA256 fingerprint has 32 bytes"));
+  CHECK(has(text, "permitted peer 'SHA256:00:11': a SHA256 fingerprint has 32 bytes"));
   CHECK(code_of([&] { cfg.add_permitted_peer("f*o.example.net"); }, &text) == SYSLOGTLS_E_INVAL);
-  CHECK(has(text, "tls.permittedPeer 'f*o.example.net': wildcard"));
+  CHECK(has(text, "permitted peer 'f*o.example.net': wildcard"));
   CHECK(code_of([&] { cfg.set_auth_mode(7); }, &text) == SYSLOGTLS_E_INVAL);
   CHECK(code_of([&] { TlsConfig bad(5); }, &text) == SYSLOGTLS_E_INVAL);
 }
@@ -204,14 +220,17 @@ TEST_CASE_FIXTURE(Fixture, "C API: config lifecycle, auth mode names, errors thr
   CHECK(syslogtls_tls_config_set_key_file(cfg, "/nonexistent/k.pem") == SYSLOGTLS_OK);
   CHECK(syslogtls_tls_config_set_priority(cfg, nullptr) == SYSLOGTLS_OK);
   CHECK(syslogtls_tls_config_add_permitted_peer(cfg, "SHA1:zz") == SYSLOGTLS_E_INVAL);
-  CHECK(has(syslogtls_errmsg(), "tls.permittedPeer 'SHA1:zz'"));
+  CHECK(has(syslogtls_errmsg(), "permitted peer 'SHA1:zz'"));
+  CHECK(syslogtls_tls_config_failed_setting(cfg) == SYSLOGTLS_SETTING_PERMITTED_PEER);
   CHECK(syslogtls_tls_config_load(cfg) == SYSLOGTLS_E_FILE);
-  CHECK(std::string(syslogtls_errmsg()) == "tls.keyFile '/nonexistent/k.pem': cannot read: No such file or directory");
+  CHECK(std::string(syslogtls_errmsg()) == "cannot read '/nonexistent/k.pem': No such file or directory");
+  CHECK(syslogtls_tls_config_failed_setting(cfg) == SYSLOGTLS_SETTING_KEY_FILE);
   CHECK_THROWS_AS(syslogtls::loaded_config(cfg), Error);
   CHECK(syslogtls_tls_config_set_key_file(cfg, leaf.key.c_str()) == SYSLOGTLS_OK);
   CHECK(syslogtls_tls_config_set_handshake_timeout(cfg, 2500) == SYSLOGTLS_OK);
   CHECK(syslogtls_tls_config_load(cfg) == SYSLOGTLS_OK);
   CHECK(std::string(syslogtls_errmsg()).empty());
+  CHECK(syslogtls_tls_config_failed_setting(cfg) == SYSLOGTLS_SETTING_NONE);
   auto shared = syslogtls::loaded_config(cfg);
   CHECK(shared->handshake_timeout_ms() == 2500);
   CHECK(syslogtls_tls_config_set_auth_mode(cfg, SYSLOGTLS_AUTH_ANON) == SYSLOGTLS_E_STATE);
@@ -234,6 +253,96 @@ TEST_CASE_FIXTURE(Fixture, "C API: config lifecycle, auth mode names, errors thr
   CHECK(syslogtls_auth_mode_parse("x509/fingerprint", &mode) == SYSLOGTLS_OK);
   CHECK(mode == SYSLOGTLS_AUTH_X509_FINGERPRINT);
   CHECK(syslogtls_auth_mode_parse("x509", &mode) == SYSLOGTLS_E_INVAL);
-  CHECK(has(syslogtls_errmsg(), "tls.authMode \"x509\": unknown"));
+  CHECK(has(syslogtls_errmsg(), "authentication mode \"x509\": unknown"));
   CHECK(syslogtls_auth_mode_parse(nullptr, &mode) == SYSLOGTLS_E_INVAL);
+}
+
+TEST_CASE_FIXTURE(Fixture, "C API: failed_setting names the setting of each failure; texts use the runtime's words") {
+  std::string junk = dir.write("junk2.pem", "not PEM\n");
+  struct Case {
+    const char* what;
+    int setting;
+    void (*setup)(syslogtls_tls_config*, const Fixture&, const std::string&);
+  };
+  const Case cases[] = {
+      {"CA not PEM", SYSLOGTLS_SETTING_CA_FILE,
+       [](syslogtls_tls_config* c, const Fixture&, const std::string& j) { syslogtls_tls_config_set_ca_file(c, j.c_str()); }},
+      {"CA missing for x509", SYSLOGTLS_SETTING_CA_FILE,
+       [](syslogtls_tls_config* c, const Fixture&, const std::string&) {
+         syslogtls_tls_config_set_auth_mode(c, SYSLOGTLS_AUTH_X509_NAME);
+       }},
+      {"certificate unreadable", SYSLOGTLS_SETTING_CERT_FILE,
+       [](syslogtls_tls_config* c, const Fixture& f, const std::string&) {
+         syslogtls_tls_config_set_ca_file(c, f.ca.cert_file().c_str());
+         syslogtls_tls_config_set_cert_file(c, "/nonexistent/c.pem");
+         syslogtls_tls_config_set_key_file(c, f.leaf.key.c_str());
+       }},
+      {"key without certificate", SYSLOGTLS_SETTING_CERT_FILE,
+       [](syslogtls_tls_config* c, const Fixture& f, const std::string&) {
+         syslogtls_tls_config_set_ca_file(c, f.ca.cert_file().c_str());
+         syslogtls_tls_config_set_key_file(c, f.leaf.key.c_str());
+       }},
+      {"key not PEM", SYSLOGTLS_SETTING_KEY_FILE,
+       [](syslogtls_tls_config* c, const Fixture& f, const std::string& j) {
+         syslogtls_tls_config_set_ca_file(c, f.ca.cert_file().c_str());
+         syslogtls_tls_config_set_cert_file(c, f.leaf.cert.c_str());
+         syslogtls_tls_config_set_key_file(c, j.c_str());
+       }},
+      {"bad priority", SYSLOGTLS_SETTING_PRIORITY,
+       [](syslogtls_tls_config* c, const Fixture& f, const std::string&) {
+         syslogtls_tls_config_set_ca_file(c, f.ca.cert_file().c_str());
+         syslogtls_tls_config_set_priority(c, "NORMAL:+NOPE");
+       }},
+      {"fingerprint mode without pins", SYSLOGTLS_SETTING_PERMITTED_PEER,
+       [](syslogtls_tls_config* c, const Fixture&, const std::string&) {
+         syslogtls_tls_config_set_auth_mode(c, SYSLOGTLS_AUTH_X509_FINGERPRINT);
+       }},
+  };
+  for (const Case& k : cases) {
+    INFO(k.what);
+    syslogtls_tls_config* cfg = nullptr;
+    REQUIRE(syslogtls_tls_config_new(&cfg, SYSLOGTLS_ROLE_CLIENT) == SYSLOGTLS_OK);
+    k.setup(cfg, *this, junk);
+    CHECK(syslogtls_tls_config_load(cfg) != SYSLOGTLS_OK);
+    const std::string msg = syslogtls_errmsg();
+    INFO(msg);
+    CHECK_FALSE(msg.empty());
+    CHECK(syslogtls_tls_config_failed_setting(cfg) == k.setting);
+    CHECK_FALSE(has(msg, "tls."));
+    syslogtls_tls_config_free(cfg);
+  }
+
+  syslogtls_tls_config* cfg = nullptr;
+  REQUIRE(syslogtls_tls_config_new(&cfg, SYSLOGTLS_ROLE_CLIENT) == SYSLOGTLS_OK);
+  CHECK(syslogtls_tls_config_set_ca_file(cfg, "") == SYSLOGTLS_E_INVAL);
+  CHECK(syslogtls_tls_config_failed_setting(cfg) == SYSLOGTLS_SETTING_CA_FILE);
+  CHECK(syslogtls_tls_config_set_auth_mode(cfg, 42) == SYSLOGTLS_E_INVAL);
+  CHECK(syslogtls_tls_config_failed_setting(cfg) == SYSLOGTLS_SETTING_AUTH_MODE);
+  CHECK_FALSE(has(syslogtls_errmsg(), "tls."));
+  CHECK(syslogtls_tls_config_add_permitted_peer(cfg, "a.*.example.net") == SYSLOGTLS_E_INVAL);
+  CHECK(syslogtls_tls_config_failed_setting(cfg) == SYSLOGTLS_SETTING_PERMITTED_PEER);
+  CHECK(syslogtls_tls_config_set_handshake_timeout(cfg, 100) == SYSLOGTLS_OK);
+  CHECK(syslogtls_tls_config_failed_setting(cfg) == SYSLOGTLS_SETTING_NONE);
+  syslogtls_tls_config_free(cfg);
+  CHECK(syslogtls_tls_config_failed_setting(nullptr) == SYSLOGTLS_SETTING_NONE);
+}
+
+TEST_CASE("setting and reason names are the runtime's words") {
+  CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_CA_FILE)) == "CA file");
+  CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_CERT_FILE)) == "certificate file");
+  CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_KEY_FILE)) == "private key file");
+  CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_PRIORITY)) == "priority string");
+  CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_AUTH_MODE)) == "authentication mode");
+  CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_PERMITTED_PEER)) == "permitted peer");
+  CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT)) == "handshake timeout");
+  CHECK(std::string(syslogtls_setting_name(99)) == "unknown setting");
+  for (int r = SYSLOGTLS_REASON_NONE; r <= SYSLOGTLS_REASON_ABORTED; ++r) {
+    INFO(r);
+    const std::string name = syslogtls_reason_name(r);
+    CHECK_FALSE(name.empty());
+    CHECK(name != "unknown reason");
+  }
+  CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_UNTRUSTED)) == "certificate not trusted");
+  CHECK(std::string(syslogtls_reason_name(-1)) == "unknown reason");
+  CHECK(std::string(syslogtls_reason_name(23)) == "unknown reason");
 }

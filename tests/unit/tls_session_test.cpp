@@ -11,6 +11,7 @@
 
 #include "error.hpp"
 #include "test_certs.hpp"
+#include "test_pki.hpp"
 #include "tls_session.hpp"
 
 using syslogtls::Io;
@@ -152,11 +153,8 @@ struct Link {
   }
 };
 
-struct Pki {
-  testcerts::TempDir dir;
-  testcerts::Ca ca{dir};
-  testcerts::CertFiles server = ca.issue({"server.example.net", {"server.example.net"}, {"127.0.0.1", "::1"}});
-  testcerts::CertFiles client = ca.issue({"client.example.net", {"client.example.net"}});
+// The shared PKI; the server here presents CN=server.example.net.
+struct Pki : testpki::Pki {
 
   Side client_side(int mode = SYSLOGTLS_AUTH_X509_NAME) const {
     Side s;
@@ -169,8 +167,8 @@ struct Pki {
   Side server_side(int mode = SYSLOGTLS_AUTH_X509_CERTVALID) const {
     Side s;
     s.ca = ca.cert_file();
-    s.cert = server.cert;
-    s.key = server.key;
+    s.cert = named_server.cert;
+    s.key = named_server.key;
     s.mode = mode;
     return s;
   }
@@ -222,9 +220,11 @@ TEST_CASE_FIXTURE(Pki, "wrong CA: the client refuses the server, the server hear
   CHECK(l.client->error_code() == SYSLOGTLS_E_PEER_REJECTED);
   CHECK(has(l.client->error_text(),
             "peer 127.0.0.1:6514 (subject 'CN=server.example.net') refused: certificate not trusted: "
-            "issuer not found among tls.caFile"));
+            "issuer not found among the configured CA certificates"));
+  CHECK(l.client->error_reason() == SYSLOGTLS_REASON_UNTRUSTED);
   CHECK(l.sio == Io::failed);
   CHECK(l.server->error_code() == SYSLOGTLS_E_REJECTED_BY_PEER);
+  CHECK(l.server->error_reason() == SYSLOGTLS_REASON_REJECTED_BY_PEER);
   // the client refused before sending its certificate: no subject known
   CHECK(l.server->error_text() ==
         "peer 127.0.0.1:40000 rejected us: TLS alert 'Certificate is bad' (the peer does not accept our certificate)");
@@ -242,13 +242,15 @@ TEST_CASE_FIXTURE(Pki, "wrong CA on the server side: a client certificate from a
   CHECK(l.server->error_code() == SYSLOGTLS_E_PEER_REJECTED);
   CHECK(l.server->error_text() ==
         "peer 127.0.0.1:40000 (subject 'CN=rogue') refused: certificate not trusted: issuer not found among "
-        "tls.caFile '" + ca.cert_file() + "'");
+        "the configured CA certificates ('" + ca.cert_file() + "')");
+  CHECK(l.server->error_reason() == SYSLOGTLS_REASON_UNTRUSTED);
   CHECK(l.server->peer_subject() == "CN=rogue");
   // TLS 1.3: the client finished first and learns it on its next read
   std::string got;
   Io io = l.cio == Io::done ? Link::read_until(*l.client, &got) : l.cio;
   CHECK(io == Io::failed);
   CHECK(l.client->error_code() == SYSLOGTLS_E_REJECTED_BY_PEER);
+  CHECK(l.client->error_reason() == SYSLOGTLS_REASON_REJECTED_BY_PEER);
   CHECK(has(l.client->error_text(), "rejected us: TLS alert"));
 }
 
@@ -260,6 +262,7 @@ TEST_CASE_FIXTURE(Pki, "wrong name: the client checks the target name") {
   CHECK(has(l.client->error_text(),
             "refused: name mismatch: certificate names [DNS:server.example.net, IP:127.0.0.1, IP:::1] "
             "match none of the permitted peers [other.example.net]"));
+  CHECK(l.client->error_reason() == SYSLOGTLS_REASON_NAME_MISMATCH);
 }
 
 TEST_CASE_FIXTURE(Pki, "client: an IP target is matched against IP SANs and sends no SNI") {
@@ -299,6 +302,7 @@ TEST_CASE_FIXTURE(Pki, "server x509/name: permitted peers, wildcard, mismatch, C
   CHECK(bad.server->error_text() ==
         "peer 127.0.0.1:40000 (subject 'CN=client.example.net') refused: name mismatch: certificate names "
         "[DNS:client.example.net] match none of the permitted peers [b.example.net]");
+  CHECK(bad.server->error_reason() == SYSLOGTLS_REASON_NAME_MISMATCH);
 
   auto cn_only = ca.issue({"legacy.example.net"});
   Side c = client_side();
@@ -321,6 +325,7 @@ TEST_CASE_FIXTURE(Pki, "expired and not-yet-valid certificates are refused with 
   CHECK(l.client->error_code() == SYSLOGTLS_E_PEER_REJECTED);
   CHECK(has(l.client->error_text(), "(subject 'CN=server.example.net') refused: certificate expired on 20"));
   CHECK(has(l.client->error_text(), " UTC"));
+  CHECK(l.client->error_reason() == SYSLOGTLS_REASON_EXPIRED);
 
   auto future = ca.issue({"client.example.net", {"client.example.net"}, {}, 2, 30});
   Side c = client_side();
@@ -331,6 +336,7 @@ TEST_CASE_FIXTURE(Pki, "expired and not-yet-valid certificates are refused with 
   CHECK(f.sio == Io::failed);
   CHECK(f.server->error_code() == SYSLOGTLS_E_PEER_REJECTED);
   CHECK(has(f.server->error_text(), "(subject 'CN=client.example.net') refused: certificate not valid before 20"));
+  CHECK(f.server->error_reason() == SYSLOGTLS_REASON_NOT_YET_VALID);
 }
 
 TEST_CASE_FIXTURE(Pki, "a client without certificate is refused when x509 is required") {
@@ -342,13 +348,15 @@ TEST_CASE_FIXTURE(Pki, "a client without certificate is refused when x509 is req
   CHECK(l.sio == Io::failed);
   CHECK(l.server->error_code() == SYSLOGTLS_E_PEER_REJECTED);
   CHECK(l.server->error_text() ==
-        "peer 127.0.0.1:40000 refused: no client certificate presented (tls.authMode \"x509/certvalid\" "
-        "requires one; set tls.authMode=\"anon\" to accept clients without certificates)");
+        "peer 127.0.0.1:40000 refused: no client certificate presented (authentication mode \"x509/certvalid\" "
+        "requires one; authentication mode \"anon\" accepts clients without certificates)");
+  CHECK(l.server->error_reason() == SYSLOGTLS_REASON_NO_CERTIFICATE);
   std::string got;
   Io io = l.cio == Io::done ? Link::read_until(*l.client, &got) : l.cio;
   CHECK(io == Io::failed);
   CHECK(l.client->error_code() == SYSLOGTLS_E_REJECTED_BY_PEER);
   CHECK(has(l.client->error_text(), "peer 127.0.0.1:6514 (subject 'CN=server.example.net') rejected us: TLS alert"));
+  CHECK(l.client->error_reason() == SYSLOGTLS_REASON_REJECTED_BY_PEER);
 }
 
 TEST_CASE_FIXTURE(Pki, "anon: no client certificate requested, server not verified") {
@@ -395,7 +403,8 @@ TEST_CASE_FIXTURE(Pki, "fingerprint: pinned certificates pass without chain, oth
   CHECK(bad.cio == Io::failed);
   CHECK(bad.client->error_code() == SYSLOGTLS_E_PEER_REJECTED);
   CHECK(bad.client->error_text() == "peer 127.0.0.1:6514 (subject 'CN=pinned-server') refused: fingerprint " +
-                                        self_srv.sha256 + " not among the permitted peers (tls.permittedPeer)");
+                                        self_srv.sha256 + " not among the permitted peers");
+  CHECK(bad.client->error_reason() == SYSLOGTLS_REASON_FINGERPRINT_MISMATCH);
 }
 
 TEST_CASE_FIXTURE(Pki, "a TLS 1.1-only client is refused with a version message") {
@@ -406,6 +415,7 @@ TEST_CASE_FIXTURE(Pki, "a TLS 1.1-only client is refused with a version message"
   CHECK(l.sio == Io::failed);
   CHECK(l.server->error_code() == SYSLOGTLS_E_TLS);
   CHECK(has(l.server->error_text(), "peer 127.0.0.1:40000: TLS protocol version mismatch"));
+  CHECK(l.server->error_reason() == SYSLOGTLS_REASON_TLS_PROTOCOL);
   CHECK(l.cio == Io::failed);
   CHECK(l.client->error_code() == SYSLOGTLS_E_REJECTED_BY_PEER);
   CHECK(has(l.client->error_text(), "version"));
@@ -420,6 +430,7 @@ TEST_CASE_FIXTURE(Pki, "plaintext syslog sent to the TLS server") {
   CHECK(srv.handshake() == Io::failed);
   CHECK(srv.error_code() == SYSLOGTLS_E_TLS);
   CHECK(srv.error_text() == "peer 127.0.0.1:40000: not a TLS handshake (plaintext sent to a TLS port?)");
+  CHECK(srv.error_reason() == SYSLOGTLS_REASON_PLAINTEXT);
   CHECK(srv.handshake() == Io::failed);  // stays failed
 }
 
@@ -434,6 +445,7 @@ TEST_CASE_FIXTURE(Pki, "a client connected to a plaintext service") {
   CHECK(cl.handshake() == Io::failed);
   CHECK(cl.error_code() == SYSLOGTLS_E_TLS);
   CHECK(cl.error_text() == "peer 127.0.0.1:25: the server's reply is not TLS (a plaintext port?)");
+  CHECK(cl.error_reason() == SYSLOGTLS_REASON_PLAINTEXT);
 }
 
 TEST_CASE_FIXTURE(Pki, "handshake: EOF and transport errors") {
@@ -444,6 +456,7 @@ TEST_CASE_FIXTURE(Pki, "handshake: EOF and transport errors") {
   CHECK(srv.handshake() == Io::failed);
   CHECK(srv.error_code() == SYSLOGTLS_E_IO);
   CHECK(has(srv.error_text(), "peer 192.0.2.9:5555: connection closed by the peer during the TLS handshake"));
+  CHECK(srv.error_reason() == SYSLOGTLS_REASON_CLOSED);
 
   Wire in2, out2;
   MemTransport t2(in2, out2);
@@ -453,6 +466,7 @@ TEST_CASE_FIXTURE(Pki, "handshake: EOF and transport errors") {
   CHECK_FALSE(out2.bytes.empty());  // the ClientHello went out before the read failed
   CHECK(cl.error_code() == SYSLOGTLS_E_IO);
   CHECK(has(cl.error_text(), "peer [::1]:6514: receive failed during the TLS handshake: Connection reset by peer"));
+  CHECK(cl.error_reason() == SYSLOGTLS_REASON_IO);
 }
 
 TEST_CASE_FIXTURE(Pki, "want_write is returned, never spun on, and the handshake resumes") {
@@ -559,4 +573,21 @@ TEST_CASE_FIXTURE(Pki, "read and write before the handshake are state errors; un
   Wire a, b;
   MemTransport t(a, b);
   CHECK_THROWS_AS(TlsSession(unloaded, t, PeerInfo{}), syslogtls::Error);
+}
+
+TEST_CASE_FIXTURE(Pki, "refusal texts name settings in words, never a module parameter") {
+  testcerts::Ca other(dir, "other CA");
+  Side c = client_side(SYSLOGTLS_AUTH_X509_CERTVALID);
+  c.ca = other.cert_file();
+  Link untrusted(c, server_side());
+  untrusted.handshake();
+  Side nocert = client_side();
+  nocert.cert.clear();
+  nocert.key.clear();
+  Link missing(nocert, server_side());
+  missing.handshake();
+  for (const std::string& text : {untrusted.client->error_text(), missing.server->error_text()}) {
+    CHECK_FALSE(text.empty());
+    CHECK_MESSAGE(!has(text, "tls."), text);
+  }
 }

@@ -1,0 +1,178 @@
+// peer_certificate.cpp - reads the peer's X.509 certificate and decides
+// whether the configured policy accepts it, with a reason code and words.
+#include "peer_certificate.hpp"
+
+#include <gnutls/x509.h>
+
+#include <ctime>
+
+#include "gnutls_ptr.hpp"
+#include "peer_verify.hpp"
+
+namespace syslogtls {
+
+namespace {
+
+std::string utc_date(time_t t) {
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+X509CrtPtr import_der(const gnutls_datum_t& der) {
+  gnutls_x509_crt_t raw = nullptr;
+  if (gnutls_x509_crt_init(&raw) < 0) return nullptr;
+  X509CrtPtr crt(raw);
+  if (gnutls_x509_crt_import(crt.get(), &der, GNUTLS_X509_FMT_DER) < 0) return nullptr;
+  return crt;
+}
+
+std::string subject_of(gnutls_x509_crt_t crt) {
+  OwnedDatum dn;
+  if (gnutls_x509_crt_get_dn3(crt, &dn.d, 0) < 0 || dn.d.data == nullptr) return "";
+  return std::string(reinterpret_cast<const char*>(dn.d.data), dn.d.size);
+}
+
+peer::CertNames names_of(gnutls_x509_crt_t crt) {
+  peer::CertNames names;
+  for (unsigned i = 0;; ++i) {
+    char buf[512];
+    size_t size = sizeof buf;
+    int type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &size, nullptr);
+    if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) break;
+    if (type == GNUTLS_E_SHORT_MEMORY_BUFFER) continue;  // absurdly long name: skip it
+    if (type < 0) break;
+    if (type == GNUTLS_SAN_DNSNAME)
+      names.dns.emplace_back(buf, size);
+    else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16))
+      names.ips.emplace_back(reinterpret_cast<uint8_t*>(buf), reinterpret_cast<uint8_t*>(buf) + size);
+  }
+  for (unsigned i = 0;; ++i) {
+    char buf[512];
+    size_t size = sizeof buf;
+    int rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, i, 0, buf, &size);
+    if (rc < 0) break;
+    names.cns.emplace_back(buf, size);
+  }
+  return names;
+}
+
+bool fingerprint_of(const gnutls_datum_t& der, peer::FpAlg alg, peer::Fingerprint* out) {
+  unsigned char buf[64];
+  size_t size = sizeof buf;
+  gnutls_digest_algorithm_t dig = alg == peer::FpAlg::sha256 ? GNUTLS_DIG_SHA256 : GNUTLS_DIG_SHA1;
+  if (gnutls_fingerprint(dig, &der, buf, &size) < 0) return false;
+  out->alg = alg;
+  out->digest.assign(buf, buf + size);
+  return true;
+}
+
+PeerVerdict refuse(int reason, std::string why) {
+  PeerVerdict v;
+  v.reason = reason;
+  v.why = std::move(why);
+  return v;
+}
+
+// The first certificate of the chain whose validity period excludes now.
+PeerVerdict refuse_dates(unsigned status, const gnutls_datum_t* certs, unsigned n) {
+  const time_t now = time(nullptr);
+  for (unsigned i = 0; i < n; ++i) {
+    X509CrtPtr crt = import_der(certs[i]);
+    if (!crt) continue;
+    const std::string who = i == 0 ? "certificate" : "issuer certificate '" + subject_of(crt.get()) + "'";
+    time_t exp = gnutls_x509_crt_get_expiration_time(crt.get());
+    time_t act = gnutls_x509_crt_get_activation_time(crt.get());
+    if (exp != static_cast<time_t>(-1) && exp < now)
+      return refuse(SYSLOGTLS_REASON_EXPIRED, who + " expired on " + utc_date(exp));
+    if (act != static_cast<time_t>(-1) && act > now)
+      return refuse(SYSLOGTLS_REASON_NOT_YET_VALID, who + " not valid before " + utc_date(act));
+  }
+  return (status & GNUTLS_CERT_EXPIRED) ? refuse(SYSLOGTLS_REASON_EXPIRED, "a certificate of the chain expired")
+                                        : refuse(SYSLOGTLS_REASON_NOT_YET_VALID,
+                                                 "a certificate of the chain is not yet valid");
+}
+
+// GnuTLS verification status bits -> reason and words.
+PeerVerdict refuse_chain(const TlsConfig& cfg, unsigned status, const gnutls_datum_t* certs, unsigned n) {
+  if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
+    return refuse(SYSLOGTLS_REASON_UNTRUSTED,
+                  "certificate not trusted: issuer not found among the configured CA certificates ('" +
+                      cfg.ca_file() + "')");
+  if (status & GNUTLS_CERT_REVOKED) return refuse(SYSLOGTLS_REASON_REVOKED, "certificate revoked");
+  if (status & GNUTLS_CERT_SIGNER_NOT_CA)
+    return refuse(SYSLOGTLS_REASON_UNTRUSTED, "certificate not trusted: its issuer is not a CA");
+  if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
+    return refuse(SYSLOGTLS_REASON_CERT_INVALID, "certificate not trusted: signed with an insecure algorithm");
+  if (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED)) return refuse_dates(status, certs, n);
+  if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
+    return refuse(SYSLOGTLS_REASON_CERT_INVALID, "certificate not trusted: bad signature");
+  OwnedDatum text;
+  if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &text.d, 0) >= 0 &&
+      text.d.data != nullptr)
+    return refuse(SYSLOGTLS_REASON_CERT_INVALID,
+                  "certificate not trusted: " + std::string(reinterpret_cast<const char*>(text.d.data), text.d.size));
+  return refuse(SYSLOGTLS_REASON_CERT_INVALID, "certificate not trusted");
+}
+
+PeerVerdict check_fingerprint(const TlsConfig& cfg, const gnutls_datum_t& leaf_der) {
+  peer::Fingerprint have256, have1;
+  bool any_sha1 = false, any_sha256 = false;
+  fingerprint_of(leaf_der, peer::FpAlg::sha256, &have256);
+  fingerprint_of(leaf_der, peer::FpAlg::sha1, &have1);
+  for (const auto& pin : cfg.permitted_fingerprints()) {
+    (pin.alg == peer::FpAlg::sha1 ? any_sha1 : any_sha256) = true;
+    if (pin == (pin.alg == peer::FpAlg::sha1 ? have1 : have256)) return PeerVerdict{true, SYSLOGTLS_REASON_NONE, ""};
+  }
+  return refuse(SYSLOGTLS_REASON_FINGERPRINT_MISMATCH,
+                "fingerprint " + peer::format_fingerprint(any_sha1 && !any_sha256 ? have1 : have256) +
+                    " not among the permitted peers");
+}
+
+PeerVerdict check_name(const TlsConfig& cfg, gnutls_x509_crt_t leaf, const std::string& server_name) {
+  std::vector<std::string> permitted = cfg.permitted_names();
+  if (permitted.empty() && !server_name.empty()) permitted.push_back(server_name);
+  if (permitted.empty())
+    return refuse(SYSLOGTLS_REASON_NAME_MISMATCH, "no name to check: configure a permitted peer or the server name");
+  peer::CertNames names = names_of(leaf);
+  if (!peer::names_match(names, permitted))
+    return refuse(SYSLOGTLS_REASON_NAME_MISMATCH, "name mismatch: certificate names " + peer::describe_names(names) +
+                                                      " match none of the permitted peers " +
+                                                      peer::describe_list(permitted));
+  return PeerVerdict{true, SYSLOGTLS_REASON_NONE, ""};
+}
+
+}  // namespace
+
+std::string certificate_subject(const gnutls_datum_t& der) {
+  X509CrtPtr crt = import_der(der);
+  return crt ? subject_of(crt.get()) : std::string();
+}
+
+PeerVerdict check_peer_certificate(gnutls_session_t s, const TlsConfig& cfg, const std::string& server_name,
+                                   std::string* subject) {
+  unsigned n = 0;
+  const gnutls_datum_t* certs = gnutls_certificate_get_peers(s, &n);
+  X509CrtPtr leaf;
+  if (certs != nullptr && n > 0) leaf = import_der(certs[0]);
+  subject->clear();
+  if (leaf) *subject = subject_of(leaf.get());
+  const int mode = cfg.auth_mode();
+  if (mode == SYSLOGTLS_AUTH_ANON) return PeerVerdict{true, SYSLOGTLS_REASON_NONE, ""};
+  if (!leaf) {
+    return n == 0 ? refuse(SYSLOGTLS_REASON_NO_CERTIFICATE, "no certificate presented")
+                  : refuse(SYSLOGTLS_REASON_CERT_INVALID, "certificate cannot be parsed");
+  }
+  if (mode == SYSLOGTLS_AUTH_X509_FINGERPRINT) return check_fingerprint(cfg, certs[0]);
+  unsigned status = 0;
+  int rc = gnutls_certificate_verify_peers2(s, &status);
+  if (rc < 0)
+    return refuse(SYSLOGTLS_REASON_CERT_INVALID, std::string("certificate cannot be verified: ") + gnutls_strerror(rc));
+  if (status != 0) return refuse_chain(cfg, status, certs, n);
+  if (mode == SYSLOGTLS_AUTH_X509_NAME) return check_name(cfg, leaf.get(), server_name);
+  return PeerVerdict{true, SYSLOGTLS_REASON_NONE, ""};
+}
+
+}  // namespace syslogtls

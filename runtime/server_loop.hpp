@@ -1,0 +1,109 @@
+// server_loop.hpp - ServerLoop: one server event-loop thread. It accepts (loop
+// 0) and hands sockets out round-robin, runs the sessions given to it
+// (handshake, reads, framing, delivery: server_session.cpp), their timers,
+// pause and resume, and the graceful drain (server_loop.cpp).
+//
+// Concurrency: a ServerLoop and its sessions are touched only by the loop's
+// own thread, except adopt(), request_stop() and resume(), which any thread
+// may call (they queue under mutex_ and wake the loop).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "event_loop.hpp"
+#include "fd.hpp"
+#include "server_session.hpp"
+#include "sockaddr.hpp"
+
+namespace syslogtls {
+
+class ServerLoop final {
+ public:
+  // Session ids carry the loop's index in their low byte (at most 256 loops).
+  static constexpr unsigned kIndexBits = 8;
+  static size_t index_of(uint64_t session_id) { return static_cast<size_t>(session_id & 0xffu); }
+
+  ServerLoop(ServerShared& shared, size_t index, std::vector<std::unique_ptr<ServerLoop>>* peers);
+  ServerLoop(const ServerLoop&) = delete;
+  ServerLoop& operator=(const ServerLoop&) = delete;
+  ~ServerLoop();
+
+  // Loop 0 only, before run(): the listening socket it accepts from.
+  void set_listener(Fd listener);
+  // Any thread: hands over an accepted socket (closed at once if stopping).
+  void adopt(Fd fd, const SockAddr& peer);
+  // Any thread: begins the graceful stop with a drain bound.
+  void request_stop(unsigned drain_ms);
+  // Any thread: queues the resume of a paused session. false if this loop
+  // has no session with that id (any more).
+  bool resume(uint64_t session_id);
+  // The thread body; returns when stopped and every session is closed.
+  void run() noexcept;
+
+ private:
+  // server_loop.cpp: commands, accepting, timers, pause bookkeeping, drain.
+  void process_commands();
+  void begin_stop(unsigned drain_ms);
+  void accept_some();
+  void start_session(Fd fd, const SockAddr& peer);
+  void on_event(uint64_t id, uint32_t events);
+  void on_timer(uint64_t id, uint32_t gen);
+  void set_events(ServerSession& s, uint32_t events);
+  uint32_t read_events(const ServerSession& s) const { return s.paused ? 0u : static_cast<uint32_t>(EPOLLIN); }
+  void pause(ServerSession& s);
+  void resume_now(ServerSession& s);
+  void close_session(ServerSession& s);
+  void close_paused_for_stop();
+  void close_all_for_stop();
+  void refused_at_limit(const SockAddr& peer);
+  void run_once();
+
+  // server_session.cpp: one session's handshake, reads and delivery.
+  void do_handshake(ServerSession& s);
+  void established(ServerSession& s);
+  void do_read(ServerSession& s);
+  Io read_once(ServerSession& s, char* buf, size_t cap, size_t* got, int* code, int* reason, std::string* text);
+  bool deliver(ServerSession& s, size_t len);
+  void do_bye(ServerSession& s);
+  void begin_drain(ServerSession& s);
+
+  ServerShared& shared_;
+  const ServerSettings& settings_;
+  size_t index_;
+  std::vector<std::unique_ptr<ServerLoop>>* peers_;
+  EventLoop loop_;
+  TimerQueue timers_;
+  std::unordered_map<uint64_t, std::unique_ptr<ServerSession>> sessions_;
+  uint64_t next_seq_ = 1;  // ids: (seq << kIndexBits) | index_, never 0 (wake-up) or 1 (listener)
+  Fd listener_;
+  size_t next_loop_ = 0;
+  Clock::time_point accept_paused_until_{};
+  bool accept_paused_ = false;
+
+  // Commands from other threads, and the ids they may name.
+  std::mutex mutex_;
+  std::vector<std::pair<Fd, SockAddr>> incoming_;
+  std::vector<uint64_t> resumes_;
+  std::unordered_set<uint64_t> live_ids_;
+  bool stop_requested_ = false;
+  unsigned drain_ms_ = 0;
+  std::atomic<bool> has_commands_{false};
+
+  // Loop-thread state.
+  bool stopping_ = false;
+  size_t paused_count_ = 0;
+  Clock::time_point drain_deadline_{};
+  std::vector<char> rbuf_;
+  std::vector<syslogtls_frame> frames_;
+  std::vector<uint64_t> ready_;  // sessions with data buffered inside GnuTLS
+  RateLimit limit_log_, oversize_log_, accept_err_log_;
+};
+
+}  // namespace syslogtls
