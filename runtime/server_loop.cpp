@@ -244,13 +244,11 @@ void ServerLoop::on_event(uint64_t id, uint32_t events) {
 void ServerLoop::pause(ServerSession& s) {
   if (s.paused) return;
   s.paused = true;
-  ++paused_count_;
   set_events(s, s.bye_pending ? static_cast<uint32_t>(EPOLLOUT) : 0u);
 }
 
 void ServerLoop::resume_now(ServerSession& s) {
   s.paused = false;
-  --paused_count_;
   if (settings_.idle_timeout_s != 0) s.last_activity = Clock::now();  // paused time is not idle time
   set_events(s, EPOLLIN | (s.bye_pending ? static_cast<uint32_t>(EPOLLOUT) : 0u));
   do_read(s);  // data may wait inside GnuTLS, where epoll cannot see it
@@ -299,7 +297,6 @@ void ServerLoop::close_session(ServerSession& s) {
       if (::recv(s.fd.get(), rbuf_.data(), rbuf_.size(), MSG_DONTWAIT) <= 0) break;
     }
   }
-  if (s.paused) --paused_count_;
   if (s.opened) {
     if (!s.failed && settings_.session_log) {
       shared_.report(s, SYSLOGTLS_EVENT_SESSION_CLOSED, SYSLOGTLS_LOG_INFO, 0, SYSLOGTLS_REASON_NONE,
@@ -317,22 +314,17 @@ void ServerLoop::close_session(ServerSession& s) {
   sessions_.erase(s.id);  // destroys s: TLS session, then the socket
 }
 
-// Stopping, and only paused sessions are left: nobody waits for them.
-void ServerLoop::close_paused_for_stop() {
-  while (!sessions_.empty()) close_session(*sessions_.begin()->second);
-}
-
 void ServerLoop::close_all_for_stop() {
   while (!sessions_.empty()) {
     ServerSession& s = *sessions_.begin()->second;
-    if (s.opened && !s.paused) {
+    if (s.opened) {
       shared_.count(SYSLOGTLS_CTR_DRAIN_TIMEOUT);
       s.failed = true;
       shared_.report(s, SYSLOGTLS_EVENT_SESSION_FAILED, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_TIMEOUT,
                      SYSLOGTLS_REASON_DRAIN_TIMEOUT,
                      "session with peer " + s.endpoint() +
                          " cut at shutdown: the peer did not close within the drain time of " +
-                         std::to_string(drain_ms_) + " ms");
+                         std::to_string(drain_ms_) + " ms" + (s.paused ? " (the session was paused)" : ""));
     }
     close_session(s);
   }
@@ -377,10 +369,7 @@ void ServerLoop::run() noexcept {
   for (;;) {
     try {
       process_commands();
-      if (stopping_ && sessions_.size() == paused_count_) {
-        close_paused_for_stop();
-        break;
-      }
+      if (stopping_ && sessions_.empty()) break;
       if (stopping_ && Clock::now() >= drain_deadline_) {
         close_all_for_stop();
         break;

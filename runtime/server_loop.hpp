@@ -60,7 +60,6 @@ class ServerLoop final {
   void pause(ServerSession& s);
   void resume_now(ServerSession& s);
   void close_session(ServerSession& s);
-  void close_paused_for_stop();
   void close_all_for_stop();
   void refused_at_limit(const SockAddr& peer);
   void run_once();
@@ -98,7 +97,6 @@ class ServerLoop final {
 
   // Loop-thread state.
   bool stopping_ = false;
-  size_t paused_count_ = 0;
   Clock::time_point drain_deadline_{};
   std::vector<char> rbuf_;
   std::vector<syslogtls_frame> frames_;

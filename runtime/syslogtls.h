@@ -406,9 +406,9 @@ SYSLOGTLS_API int syslogtls_server_start(syslogtls_server *srv);
  * keeps reading and delivering what senders had already written until each
  * sender closes or drain_ms expires; then closes everything and joins all
  * threads. Sessions cut by the bound are counted (SYSLOGTLS_CTR_DRAIN_TIMEOUT)
- * and logged. A paused session is not waited for: it is closed as soon as
- * the sessions still draining are done (at once when none is), and is not
- * counted as a drain-timeout cut. Idempotent. Not from a callback.
+ * and logged. A paused session stays paused during the drain (a resume
+ * lets it drain like the others); one still paused at the bound is cut,
+ * counted and logged like any other. Idempotent. Not from a callback.
  * Returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL (NULL srv). */
 SYSLOGTLS_API int syslogtls_server_stop(syslogtls_server *srv, unsigned drain_ms);
 
