@@ -17,7 +17,8 @@
 # tool fails instead).
 #
 # Verbs (all fail the test on timeout; TIMEOUTs are in seconds, default
-# $TB_TIMEOUT = 30, scaled by $TB_TIMEOUT_FACTOR if set):
+# $TB_TIMEOUT = 30, scaled by $TB_TIMEOUT_FACTOR if set; a sanitizer build
+# sets it to 3 unless given):
 #   fail MSG...                    print "FAIL: MSG" and exit 1
 #   skip MSG...                    exit 77 (exit 1 under CI=true)
 #   need_tool NAME...              skip/fail when a program is not in PATH
@@ -64,6 +65,8 @@
 #   stop_bg NAME                   SIGTERM (then SIGKILL) a start_bg process
 #   wait_bg NAME [TIMEOUT]         wait for a start_bg process to exit; returns its
 #                                  exit code
+#   scaled_seconds S               S scaled by $TB_TIMEOUT_FACTOR (whole seconds):
+#                                  the bound for an elapsed time
 #   wait_for_file F [TIMEOUT]      until F exists and is not empty
 #   wait_for_count FILE N [TIMEOUT] until FILE has >= N lines
 #   wait_for_grep FILE REGEX [TIMEOUT] until grep -Ei REGEX matches in FILE
@@ -112,6 +115,10 @@
 # assert_serves_good_client).
 
 TB_TIMEOUT=${TB_TIMEOUT:-30}
+# instrumented modules run several times slower: scale every bound
+if [ -n "${SYSLOGTLS_SANITIZER_PRELOAD:-}" ]; then
+    TB_TIMEOUT_FACTOR=${TB_TIMEOUT_FACTOR:-3}
+fi
 TEST=$(basename "$0" .sh)
 abs_top_srcdir=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 abs_top_builddir=${abs_top_builddir:-}
@@ -154,6 +161,12 @@ _tb_timeout() {
     # scaled timeout: _tb_timeout [SECONDS] -> number of 0.1 s polls
     _s=${1:-$TB_TIMEOUT}
     awk -v s="$_s" -v f="${TB_TIMEOUT_FACTOR:-1}" 'BEGIN { printf "%d\n", s * f * 10 }'
+}
+
+# scaled_seconds S: S seconds scaled like every timeout (an upper bound for
+# an elapsed time: "[ $took -le $(scaled_seconds 5) ]")
+scaled_seconds() {
+    awk -v s="$1" -v f="${TB_TIMEOUT_FACTOR:-1}" 'BEGIN { printf "%d\n", s * f + 0.999 }'
 }
 
 _tb_kill_pidfile() {
