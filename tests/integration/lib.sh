@@ -755,7 +755,10 @@ start_stunnel() {
 #                                  the daemon NAME (started with start_imtls, $PORT)
 #                                  still accepts a trusted certificate (default
 #                                  "client"): one message sent with gnutls-cli
-#                                  arrives in $T/NAME.out
+#                                  arrives in $T/NAME.out (each call sends a
+#                                  message of its own: "still serving CERT #K",
+#                                  so a later call cannot pass on an earlier
+#                                  one's line)
 wait_for_refusal() {
     _n=$(_tb_timeout "${3:-}")
     while ! grep -Ei '127\.0\.0\.1:[0-9]+' "$T/$1.log" 2>/dev/null | grep -Eiq -- "$2"; do
@@ -765,11 +768,13 @@ wait_for_refusal() {
     done
 }
 
+_tb_good_n=0
 assert_serves_good_client() {
     _cert=${2:-client}
-    printf '<13>1 2026-01-01T00:00:00Z tbhost goodclient - - - still serving %s\n' \
-        "$_cert" > "$T/good.in"
+    _tb_good_n=$((_tb_good_n + 1))
+    printf '<13>1 2026-01-01T00:00:00Z tbhost goodclient - - - still serving %s #%d\n' \
+        "$_cert" "$_tb_good_n" > "$T/good.in"
     send_gnutls_cli "$PORT" "$_cert" < "$T/good.in" \
         || fail "trusted client $_cert refused (gnutls-cli $?)"
-    wait_for_grep "$T/$1.out" "still serving $_cert"
+    wait_for_grep "$T/$1.out" "still serving $_cert #$_tb_good_n\$"
 }
