@@ -108,6 +108,10 @@
 #                                  "exec 7>&-"); background name "hold"
 #   client_port PORT               local port of the established client socket
 #                                  toward 127.0.0.1:PORT
+#   start_relay NAME PORT          a plain TCP relay to 127.0.0.1:PORT (one client;
+#                                  SIGSTOP holds bytes in it), sets $RELAY_PORT
+#   recv_q FILTER                  receive queue in bytes of the first established
+#                                  socket matching the ss FILTER (0 if none)
 #
 # Further verbs are documented in their sections below: imtls receivers
 # (imtls_conf, start_imtls, imtls_only), rsyslog as a sender (sender_conf,
@@ -518,6 +522,51 @@ hold_session() {
         --x509cafile="$CERTS/ca.pem" --x509certfile="$CERTS/$2-cert.pem" \
         --x509keyfile="$CERTS/$2-key.pem" --port="$1" 127.0.0.1
     exec 7> "$T/hold.fifo"
+}
+
+# start_relay NAME PORT: a plain TCP relay (perl, which Debian always has)
+# listening on 127.0.0.1 (port 0; port file $T/NAME.port, port in
+# $RELAY_PORT) that accepts one client and relays its bytes to
+# 127.0.0.1:PORT and back. Freeze it with SIGSTOP to hold bytes in its
+# sockets; after SIGCONT it forwards client -> server before server ->
+# client. Background name NAME.
+start_relay() {
+    need_tool perl
+    rm -f "$T/$1.port"
+    start_bg "$1" perl -e '
+use strict; use IO::Socket::INET; use IO::Select;
+$SIG{PIPE} = "IGNORE";
+my ($port, $pf) = @ARGV;
+my $l = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 1, ReuseAddr => 1)
+    or die "relay: listen: $!\n";
+open(my $f, ">", "$pf.tmp") or die "relay: $pf: $!\n";
+print $f $l->sockport, "\n";
+close $f;
+rename "$pf.tmp", $pf or die "relay: $pf: $!\n";
+my $c = $l->accept or die "relay: accept: $!\n";
+my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port) or die "relay: connect: $!\n";
+my $sel = IO::Select->new($c, $s);
+while ($sel->count) {
+    for my $h (sort { ($a == $c ? 0 : 1) <=> ($b == $c ? 0 : 1) } $sel->can_read) {
+        my $o = $h == $c ? $s : $c;
+        my $n = sysread($h, my $buf, 65536);
+        if (!$n) { shutdown($o, 1); $sel->remove($h); next; }
+        for (my $off = 0; $off < $n;) {
+            my $w = syswrite($o, $buf, $n - $off, $off);
+            die "relay: write: $!\n" unless defined $w;
+            $off += $w;
+        }
+    }
+}' "$2" "$T/$1.port"
+    wait_for_file "$T/$1.port" 10
+    RELAY_PORT=$(port_of "$T/$1.port") || exit $?
+}
+
+# recv_q FILTER: the receive queue (bytes) of the first established TCP
+# socket matching the ss FILTER, 0 if none
+recv_q() {
+    _q=$(ss -Htn state established "$1" | awk 'NR == 1 { print $1 }')
+    echo "${_q:-0}"
 }
 
 # client_port PORT: the local port of the one established client socket
