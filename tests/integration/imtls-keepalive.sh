@@ -17,7 +17,7 @@ server_socket() {
 # delivered messages FIRST..LAST and is still open (fd 7, background "hold")
 session() {
     hold_session "$PORT" client
-    wait_for_grep "$T/$1.log" 'session opened' 10
+    wait_for_grep "$T/$1.log" 'session opened' 30
     gen_syslog "$T/$1.in" "$2" "$3"
     cat "$T/$1.in" >&7
     wait_for_count "$T/$1.out" $(($3 - $2 + 1))
@@ -27,13 +27,13 @@ session() {
 
 end_session() {
     exec 7>&-
-    wait_bg hold 10 || fail "gnutls-cli exited $?"
+    wait_bg hold 30 || fail "gnutls-cli exited $?"
 }
 
 # 1. keepAlive="on": the accepted socket gets the timer
 start_imtls on 'address="127.0.0.1"' 'keepAlive="on"'
 session on 1 10
-n=$(_tb_timeout 10)
+n=$(_tb_timeout 30)
 while ! server_socket "$PORT" | grep -q 'timer:(keepalive,'; do
     [ "$n" -gt 0 ] || fail "keepAlive=\"on\": no keepalive timer on imtls's socket: '$(server_socket "$PORT")'"
     sleep 0.1

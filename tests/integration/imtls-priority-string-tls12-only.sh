@@ -43,7 +43,7 @@ fi
 # GnuTLS reads a TLS 1.3-only ClientHello as TLS 1.2 without a usable cipher
 # suite, so the reason may name the parameters rather than the version
 wait_for_refusal tls12 '(version mismatch|no common TLS parameters).*tls\.priorityString'
-wait_for_stat "$T/tls12.stats" tls12 handshake.failed 1 10
+wait_for_stat "$T/tls12.stats" tls12 handshake.failed 1 30
 echo "refusal: $(grep -Ei '127\.0\.0\.1:[0-9]+.*tls\.priorityString' "$T/tls12.log" | head -n 1)"
 assert_serves_good_client tls12
 stop_rsyslogd tls12

@@ -19,7 +19,7 @@ start_imtls rcv 'address="127.0.0.1"'
 omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" $(omtls_client_tls))"
 start_rsyslogd snd "$T/snd.conf"
 omtls_feed_slowly 1 $N 40
-wait_for_count "$T/rcv.out" 1 20
+wait_for_count "$T/rcv.out" 1 30
 cport=$(client_port "$PORT")
 [ -n "$cport" ] || fail "no established omtls connection toward port $PORT"
 
@@ -28,9 +28,9 @@ while [ $h -le $HUPS ]; do
     # spread the HUPs over the stream, each while messages are still flowing
     wait_for_count "$T/rcv.out" $((h * N / (HUPS + 1))) 60
     kill -HUP "$(cat "$T/snd.pid")" || fail "cannot send SIGHUP to the sender"
-    n=$(_tb_timeout 10)
+    n=$(_tb_timeout 30)
     while [ "$(grep -c 'rsyslogd was HUPed' "$T/snd.log" 2>/dev/null)" -lt $h ]; do
-        [ "$n" -gt 0 ] || fail "HUP #$h not acknowledged in snd.log within 10 s"
+        [ "$n" -gt 0 ] || fail "HUP #$h not acknowledged in snd.log within 30 s"
         sleep 0.1
         n=$((n - 1))
     done
@@ -40,8 +40,8 @@ done
 
 omtls_feeder_wait 120
 wait_for_count "$T/rcv.out" $N 60
-wait_for_stat "$T/snd.stats" omtls messages.sent $N 10
-wait_for_stat "$T/rcv.stats" rcv submitted $N 10
+wait_for_stat "$T/snd.stats" omtls messages.sent $N 30
+wait_for_stat "$T/rcv.stats" rcv submitted $N 30
 [ "$(client_port "$PORT")" = "$cport" ] ||
     fail "omtls's connection changed across HUP (local port $cport before, '$(client_port "$PORT")' after)"
 [ "$(stat_value "$T/rcv.stats" rcv sessions.opened)" -eq 1 ] ||

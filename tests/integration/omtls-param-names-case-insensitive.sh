@@ -33,8 +33,8 @@ omtls_feed 1 $N
 } > "$T/snd.conf"
 rsyslogd_check "$T/snd.conf" || fail "rsyslogd -N1 refused upper-case omtls parameters: $(cat "$T/check.out")"
 start_rsyslogd snd "$T/snd.conf"
-wait_for_count "$T/rcv.out" $N 20
-wait_for_stat "$T/snd.stats" 'omtls\(casey\)' messages.sent $N 10
+wait_for_count "$T/rcv.out" $N 30
+wait_for_stat "$T/snd.stats" 'omtls\(casey\)' messages.sent $N 30
 stop_rsyslogd snd
 stop_rsyslogd rcv
 

@@ -37,7 +37,7 @@ sni_server() {
         -servername callback.probe.invalid -cert2 "$CERTS/sni-cert.pem" -key2 "$CERTS/sni-key.pem" \
         -tlsextdebug
     exec 8> "$T/$1.fifo"
-    wait_for_grep "$T/$1.stdout" '^ACCEPT 127\.0\.0\.1:[0-9]+$' 10
+    wait_for_grep "$T/$1.stdout" '^ACCEPT 127\.0\.0\.1:[0-9]+$' 30
     SPORT=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/$1.stdout" | head -n 1)
 }
 
@@ -49,8 +49,8 @@ sender_run() {
     omtls_feed "$_a" "$_b"
     omtls_sender_conf "$_snd" "$(omtls_action target=127.0.0.1 port="$SPORT" $(omtls_client_tls) "$@")"
     start_rsyslogd "$_snd" "$T/$_snd.conf"
-    omtls_wait_distinct $((_b - _a + 1)) 20 "$T/$_srv.stdout"
-    wait_for_stat "$T/$_snd.stats" omtls messages.sent $((_b - _a + 1)) 10
+    omtls_wait_distinct $((_b - _a + 1)) 30 "$T/$_srv.stdout"
+    wait_for_stat "$T/$_snd.stats" omtls messages.sent $((_b - _a + 1)) 30
     stop_rsyslogd "$_snd"
     exec 8>&-
     stop_bg "$_srv"

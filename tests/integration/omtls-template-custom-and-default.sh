@@ -30,7 +30,7 @@ $(omtls_action name=default target=127.0.0.1 port="$PORT" $(omtls_client_tls))"
 # actions find their templates only among those defined before them
 { echo "$templates"; cat "$T/snd.conf"; } > "$T/snd.conf.new" && mv "$T/snd.conf.new" "$T/snd.conf"
 start_rsyslogd snd "$T/snd.conf"
-wait_for_count "$T/rcv.out" $((3 * N)) 20
+wait_for_count "$T/rcv.out" $((3 * N)) 30
 stop_rsyslogd snd
 stop_rsyslogd rcv
 assert_count "$T/rcv.out" $((3 * N))
