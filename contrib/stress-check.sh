@@ -33,10 +33,19 @@ done
 logs=${STRESS_LOG_DIR:-$top/_stress}
 mkdir -p "$logs"
 
+# Each run and the hog get a process group of their own (set -m), so that
+# an interruption stops the whole run (make, tests, daemons) by its group id.
+set -m
 hog=""
+run=""
 stop_hog() {
+    if [ -n "$run" ]; then
+        kill -TERM -- "-$run" 2>/dev/null
+        wait "$run" 2>/dev/null
+        run=""
+    fi
     if [ -n "$hog" ]; then
-        kill -TERM "$hog" 2>/dev/null
+        kill -TERM -- "-$hog" 2>/dev/null
         wait "$hog" 2>/dev/null
         hog=""
     fi
@@ -60,8 +69,12 @@ while [ "$k" -le "$runs" ]; do
     log=$logs/run-$k.log
     echo "stress-check: run $k of $runs (log $log)"
     t0=$(date +%s)
-    ./run-tests.sh > "$log" 2>&1
+    # in the background: a signal's trap runs at once, not after the run
+    ./run-tests.sh > "$log" 2>&1 &
+    run=$!
+    wait "$run"
     rc=$?
+    run=""
     took=$(( $(date +%s) - t0 ))
     # run-tests.sh names each failing test in a "----- SUITE: WHAT: tail of" line
     failures=$(sed -n 's/^----- \([a-z]*\): \([A-Z]*\): tail of \(.*\)\.log -----$/\1:\3(\2)/p' "$log" | tr '\n' ' ')
