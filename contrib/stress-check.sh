@@ -33,9 +33,8 @@ done
 logs=${STRESS_LOG_DIR:-$top/_stress}
 mkdir -p "$logs"
 
-# Each run and the hog get a process group of their own (set -m), so that
-# an interruption stops the whole run (make, tests, daemons) by its group id.
-set -m
+# Each run and the hog start in a session of their own (setsid), so that an
+# interruption stops the whole run (make, tests, daemons) by its group id.
 hog=""
 run=""
 stop_hog() {
@@ -57,7 +56,7 @@ trap 'exit 143' TERM
 if [ "$load" = 1 ]; then
     ./contrib/install-deps.sh
     command -v stress-ng >/dev/null 2>&1 || { echo "stress-check: stress-ng not installed" >&2; exit 2; }
-    stress-ng --cpu 0 --quiet &
+    setsid stress-ng --cpu 0 --quiet &
     hog=$!
     echo "stress-check: stress-ng --cpu 0 running (pid $hog)"
 fi
@@ -70,7 +69,7 @@ while [ "$k" -le "$runs" ]; do
     echo "stress-check: run $k of $runs (log $log)"
     t0=$(date +%s)
     # in the background: a signal's trap runs at once, not after the run
-    ./run-tests.sh > "$log" 2>&1 &
+    setsid ./run-tests.sh > "$log" 2>&1 &
     run=$!
     wait "$run"
     rc=$?
