@@ -34,17 +34,18 @@ logs=${STRESS_LOG_DIR:-$top/_stress}
 mkdir -p "$logs"
 
 # Each run and the hog start in a session of their own (setsid), so that an
-# interruption stops the whole run (make, tests, daemons) by its group id.
+# interruption stops the whole run (make, tests, daemons) by its group id
+# (procps's /bin/kill: the shell's own kill may not take a group).
 hog=""
 run=""
 stop_hog() {
     if [ -n "$run" ]; then
-        kill -TERM -- "-$run" 2>/dev/null
+        /bin/kill -TERM -- "-$run" 2>/dev/null
         wait "$run" 2>/dev/null
         run=""
     fi
     if [ -n "$hog" ]; then
-        kill -TERM -- "-$hog" 2>/dev/null
+        /bin/kill -TERM -- "-$hog" 2>/dev/null
         wait "$hog" 2>/dev/null
         hog=""
     fi
