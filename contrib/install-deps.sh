@@ -1,13 +1,15 @@
 #!/bin/sh
 # install-deps.sh - installs, with apt-get, the Debian 12 packages needed to
-# build rsyslog-tls, run its tests and its demo. Installs only what is missing.
+# build rsyslog-tls, run its tests (stress-ng: contrib/stress-check.sh --load)
+# and its demo. Installs only what is missing.
 set -eu
 
 PACKAGES="
-  build-essential pkg-config autoconf automake libtool autoconf-archive
+  build-essential pkg-config autoconf automake libtool
   libgnutls28-dev libestr-dev doctest-dev
   rsyslog rsyslog-gnutls rsyslog-openssl
   gnutls-bin openssl stunnel4 iproute2 procps valgrind util-linux bsdutils
+  perl-base stress-ng
 "
 
 missing=""

@@ -10,30 +10,30 @@ imtls_only || skip "imtls behaviour only (TB_RECEIVER=imtcp)"
 
 start_imtls recv
 hold_session "$PORT" client
-wait_for_grep "$T/recv.log" "session opened" 10
+wait_for_grep "$T/recv.log" "session opened" 30
 cport=$(client_port "$PORT")
 [ -n "$cport" ] || fail "no established client socket toward port $PORT"
 gen_syslog "$T/a.in" 1 50
 cat "$T/a.in" >&7
 wait_for_count "$T/recv.out" 50
-wait_for_stat "$T/recv.stats" recv submitted 50 10
+wait_for_stat "$T/recv.stats" recv submitted 50 30
 
 kill -HUP "$(cat "$T/recv.pid")" || fail "cannot send SIGHUP to rsyslogd"
-wait_for_grep "$T/recv.log" "rsyslogd was HUPed" 10
+wait_for_grep "$T/recv.log" "rsyslogd was HUPed" 30
 
 ps -p "$(cat "$T/hold.bgpid")" -o stat= | grep -qv Z || fail "gnutls-cli ended: HUP closed the session"
 gen_syslog "$T/b.in" 51 100
 cat "$T/b.in" >&7
-wait_for_count "$T/recv.out" 100 10
+wait_for_count "$T/recv.out" 100 30
 # the stats line written after the last message: the session is still the first one
-wait_for_stat "$T/recv.stats" recv submitted 100 10
+wait_for_stat "$T/recv.stats" recv submitted 100 30
 [ "$(stat_value "$T/recv.stats" recv sessions.opened)" -eq 1 ] || fail "sessions.opened is not 1 after HUP"
 [ "$(stat_value "$T/recv.stats" recv sessions.closed)" -eq 0 ] || fail "the session was closed by HUP"
 [ "$(client_port "$PORT")" = "$cport" ] || fail "the client's connection changed across HUP"
 
 exec 7>&-
 wait_bg hold 10 || fail "gnutls-cli exited $?"
-wait_for_stat "$T/recv.stats" recv sessions.closed 1 10
+wait_for_stat "$T/recv.stats" recv sessions.closed 1 30
 stop_rsyslogd recv
 seq_check "$T/recv.out" 1 100
 n=$(grep -c "session opened" "$T/recv.log")

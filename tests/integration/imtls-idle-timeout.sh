@@ -11,8 +11,8 @@ start_imtls recv 'idleTimeout="1"'
 start_bg idle sh -c 'exec timeout 15 openssl s_client -connect "127.0.0.1:$1" \
     -CAfile "$2/ca.pem" -cert "$2/client-cert.pem" -key "$2/client-key.pem" \
     -ign_eof < /dev/null' idle "$PORT" "$CERTS"
-wait_for_grep "$T/recv.log" 'session opened' 10
-wait_bg idle 12
+wait_for_grep "$T/recv.log" 'session opened' 30
+wait_bg idle 30
 rc=$?
 [ "$rc" -ne 124 ] || fail "session still open after 15 s"
 wait_for_grep "$T/recv.log" 'closed: idle for 1 s'

@@ -7,16 +7,16 @@ imtls_only || skip "imtls behaviour only (TB_RECEIVER=imtcp)"
 
 start_imtls recv 'maxSessions="1"'
 plain_connect_hold "$PORT" 20
-wait_for_grep "$T/hold.stdout" '^connected$' 10
+wait_for_grep "$T/hold.stdout" '^connected$' 30
 printf '<13>1 2026-01-01T00:00:00Z tbhost badclient - - - must not arrive\n' > "$T/bad.in"
 send_gnutls_cli "$PORT" client < "$T/bad.in"
 wait_for_refusal recv 'refused.*maxSessions=1'
 wait_for_stat "$T/recv.stats" recv sessions.refused 1
 stop_bg hold
 # imtls notices the close asynchronously: wait until its side is gone
-n=100
+n=$(_tb_timeout 30)
 while [ -n "$(ss -Htn state established state close-wait "sport = :$PORT")" ]; do
-    [ $n -gt 0 ] || fail "imtls kept the closed connection open"
+    [ $n -gt 0 ] || fail "imtls kept the closed connection open for 30s"
     sleep 0.1
     n=$((n - 1))
 done

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog's own omfwd with the gtls driver and LF framing (traditional, RFC 6587 §3.4.2)
+# rsyslog's own omfwd with the gtls driver and LF framing (traditional, RFC 6587 section 3.4.2)
 # sends 1000 messages to imtls: every message arrives exactly once, in order.
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 

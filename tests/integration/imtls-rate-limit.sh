@@ -24,12 +24,12 @@ start_rsyslogd recv "$T/recv.conf" "$T/limited.port" "$T/free.port"
 gen_syslog "$T/in.txt" 1 20
 # one session, all 20 written at once: well inside the 10 s interval
 send_gnutls_cli "$(port_of "$T/limited.port")" client < "$T/in.txt" || fail "gnutls-cli to limited exited $?"
-wait_for_stat "$T/recv.stats" limited sessions.closed 1 10
-wait_for_grep "$T/recv.log" "imtls.*limited.*begin to drop messages due to rate-limiting" 10
+wait_for_stat "$T/recv.stats" limited sessions.closed 1 30
+wait_for_grep "$T/recv.log" "imtls.*limited.*begin to drop messages due to rate-limiting" 30
 send_gnutls_cli "$(port_of "$T/free.port")" client < "$T/in.txt" || fail "gnutls-cli to free exited $?"
 # one main-queue worker: once free's 20 are written, limited's survivors are too
-wait_for_count "$T/recv.out" 25 10
-wait_for_stat "$T/recv.stats" free submitted 20 10
+wait_for_count "$T/recv.out" 25 30
+wait_for_stat "$T/recv.stats" free submitted 20 30
 stop_rsyslogd recv
 
 grep ' limited ' "$T/recv.out" > "$T/limited.out"

@@ -31,7 +31,7 @@ wait_for_stat "$T/recv.stats" quiet sessions.closed 1
 
 # default: one held session (its port known), then a second, short one
 hold_session "$LPORT" client
-wait_for_grep "$T/recv.log" "imtls\\[loud\\]: session opened" 10
+wait_for_grep "$T/recv.log" "imtls\\[loud\\]: session opened" 30
 cport=$(client_port "$LPORT")
 [ -n "$cport" ] || fail "no established client socket toward port $LPORT"
 gen_syslog "$T/l.in" 6 10

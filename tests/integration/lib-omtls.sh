@@ -97,12 +97,10 @@ omtls_client_tls() {
     echo "tls.keyFile=$CERTS/client-key.pem"
 }
 
-# omtls_needs_omtls: skip a scenario only omtls can run (OMTLS_SENDER=omfwd).
+# omtls_needs_omtls: skip a scenario only omtls can run (OMTLS_SENDER=omfwd);
+# under CI=true that is a failure, like every skip (lib.sh's skip).
 omtls_needs_omtls() {
-    if [ "$OMTLS_SENDER" != omtls ]; then
-        echo "SKIP: $TEST: scenario needs omtls (OMTLS_SENDER=$OMTLS_SENDER)" >&2
-        exit 77
-    fi
+    [ "$OMTLS_SENDER" = omtls ] || skip "scenario needs omtls (OMTLS_SENDER=$OMTLS_SENDER)"
 }
 
 # omtls_sender_conf NAME ACTIONS [EXTRA]: writes $T/NAME.conf, a sending
@@ -207,9 +205,10 @@ omtls_distinct() {
 # omtls_wait_distinct N TIMEOUT FILES...: until FILES together hold N
 # distinct msgnums.
 omtls_wait_distinct() {
-    _want=$1 _on=$(_tb_timeout "$2"); shift 2
+    _want=$1 _wt=$2 _on=$(_tb_timeout "$2"); shift 2
     while [ "$(omtls_distinct "$@")" -lt "$_want" ]; do
-        [ "$_on" -gt 0 ] || fail "only $(omtls_distinct "$@") of $_want distinct messages arrived"
+        [ "$_on" -gt 0 ] || fail "only $(omtls_distinct "$@") of $_want distinct messages reached" \
+            "$* within ${_wt}s"
         sleep 0.1
         _on=$((_on - 1))
     done
@@ -261,51 +260,98 @@ omtls_start_stunnel() {
     fail "stunnel did not start (see $T/$_sn.stunnel.log)"
 }
 
-# omtls_restart_receiver NAME SENDER: stop receiver NAME (started from
-# $T/NAME.conf, listening on 127.0.0.1:$PORT), wait (at most 3 s) until
-# SENDER's omtls noticed the outage (connect.failed or suspended grew), start
-# it again from the same config on the same port.
-omtls_restart_receiver() {
-    _before=$(( $(omtls_stat "$2" connect.failed) + $(omtls_stat "$2" suspended) ))
-    stop_rsyslogd "$1"
-    # bounded: with nothing left to send, the sender has nothing to notice
-    _on=$(_tb_timeout 3)
-    while [ $(( $(omtls_stat "$2" connect.failed) + $(omtls_stat "$2" suspended) )) -le "$_before" ] &&
-          [ "$_on" -gt 0 ]; do
+# omtls_outages SENDER: how often SENDER's forwarding action found its
+# receiver unreachable so far: omtls's connect.failed + suspended; with
+# OMTLS_SENDER=omfwd, the lines in which rsyslog logged the action named
+# $OMTLS_ACTION_NAME (default "fwd") suspended (rsyslog 8.2302 leaves
+# core.action's "suspended" counter at 0). 0 before the first report.
+omtls_outages() {
+    if [ "$OMTLS_SENDER" = omtls ]; then
+        echo $(( $(omtls_stat "$1" connect.failed) + $(omtls_stat "$1" suspended) ))
+    else
+        cat "$T/$1.log" "$T/$1.stderr" 2>/dev/null |
+            grep -c "action '${OMTLS_ACTION_NAME:-fwd}' suspended" || true
+    fi
+}
+
+# omtls_wait_outage SENDER BEFORE [TIMEOUT]: until omtls_outages SENDER
+# exceeds BEFORE; fails naming the outage the sender did not notice.
+omtls_wait_outage() {
+    _on=$(_tb_timeout "${3:-}")
+    while [ "$(omtls_outages "$1")" -le "$2" ]; do
+        [ "$_on" -gt 0 ] || fail "$1 did not notice the receiver's outage within ${3:-$TB_TIMEOUT}s" \
+            "(connect.failed + suspended still $(omtls_outages "$1"))"
         sleep 0.1
         _on=$((_on - 1))
     done
+}
+
+# omtls_restart_receiver NAME SENDER [FIRST LAST]: stop receiver NAME
+# (started from $T/NAME.conf, listening on 127.0.0.1:$PORT); append messages
+# FIRST..LAST to the input while it is down (the sender then has work, so it
+# must notice the outage); wait until SENDER noticed it (fails if not); start
+# the receiver again from the same config on the same port. Without
+# FIRST..LAST nothing is fed: the caller must make sure the sender has
+# something left to send.
+omtls_restart_receiver() {
+    _before=$(omtls_outages "$2")
+    stop_rsyslogd "$1"
+    [ -n "${4:-}" ] && omtls_feed "$3" "$4"
+    omtls_wait_outage "$2" "$_before"
     start_rsyslogd "$1" "$T/$1.conf"
     omtls_wait_listen 127.0.0.1 "$PORT"
 }
 
-# omtls_restart_scenario RESTARTS N: the stream 1..N flows (fed slowly)
-# while the receiver "rcv" is restarted RESTARTS times, spread over the
-# stream (restart k when k*N/(RESTARTS+1) messages arrived); then waits up
-# to 30 s for the rest and prints the tally (sets MISSING, DUPLICATES).
-omtls_restart_scenario() {
-    omtls_feed_slowly 1 "$2" 1000
-    _ok=1
-    while [ $_ok -le "$1" ]; do
-        wait_for_count "$T/rcv.out" $(( _ok * $2 / ($1 + 1) )) 30
-        omtls_restart_receiver rcv snd
-        _ok=$((_ok + 1))
-    done
-    omtls_feeder_wait 60
-    # arrival of the last message proves the sender resumed after the last restart
-    _on=$(_tb_timeout 30)
-    while ! grep -q "msgnum:$(printf %08d "$2"):" "$T/rcv.out"; do
-        [ "$_on" -gt 0 ] || break
+# omtls_wait_msgnum FILE N [TIMEOUT]: until msgnum N is in FILE (on one
+# in-order connection: everything before it that will ever arrive has).
+omtls_wait_msgnum() {
+    _on=$(_tb_timeout "${3:-}")
+    _pat="msgnum:$(printf %08d "$2"):"
+    while ! grep -q "$_pat" "$1" 2>/dev/null; do
+        [ "$_on" -gt 0 ] || fail "msgnum $2 did not reach $1 within ${3:-$TB_TIMEOUT}s" \
+            "($(omtls_distinct "$1") distinct messages there)"
         sleep 0.1
         _on=$((_on - 1))
     done
-    if [ "$OMTLS_SENDER" = omtls ]; then
-        _on=$(_tb_timeout 30)
-        while [ "$(omtls_distinct "$T/rcv.out")" -lt "$2" ] && [ "$_on" -gt 0 ]; do
-            sleep 0.1
-            _on=$((_on - 1))
-        done
-    fi
+}
+
+# omtls_restart_scenario RESTARTS N [idle]: the stream 1..N, cut into
+# RESTARTS+1 equal segments, goes from sender "snd" to receiver "rcv", and
+# the receiver is restarted RESTARTS times. No step depends on the machine's
+# speed: segment 1 is fed at once; restart k stops the receiver once half of
+# segment k arrived (the rest is queued at the sender or in flight), feeds
+# segment k+1 while the receiver is down, waits until the sender noticed
+# the outage, and starts the receiver again. With "idle", restart k instead
+# waits until the receiver wrote every message of segment k (with omfwd:
+# until its last one arrived), so nothing is in flight when the receiver
+# stops: whatever it then misses was lost by the sender, not by the
+# receiver's own shutdown. Ends when the last message arrived (the sender
+# resumed after the last restart) and, for omtls, all N did; each wait is
+# bounded and fails naming what did not happen. Prints the tally (sets
+# MISSING, DUPLICATES).
+omtls_restart_scenario() {
+    _seg=$(( $2 / ($1 + 1) ))
+    omtls_feed 1 "$_seg"
+    _ok=1
+    while [ $_ok -le "$1" ]; do
+        _end=$(( _ok * _seg ))
+        if [ "${3:-}" = idle ]; then
+            if [ "$OMTLS_SENDER" = omtls ]; then
+                omtls_wait_distinct "$_end" 60 "$T/rcv.out"
+            else
+                omtls_wait_msgnum "$T/rcv.out" "$_end" 60
+            fi
+        else
+            wait_for_count "$T/rcv.out" $(( _end - _seg / 2 )) 60
+        fi
+        _next=$(( _end + _seg ))
+        [ $_ok -eq "$1" ] && _next=$2
+        omtls_restart_receiver rcv snd $(( _end + 1 )) "$_next"
+        _ok=$((_ok + 1))
+    done
+    # arrival of the last message proves the sender resumed after the last restart
+    omtls_wait_msgnum "$T/rcv.out" "$2" 60
+    [ "$OMTLS_SENDER" = omtls ] && omtls_wait_distinct "$2" 60 "$T/rcv.out"
     omtls_tally "$2" "$T/rcv.out"
 }
 

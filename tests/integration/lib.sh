@@ -17,7 +17,8 @@
 # tool fails instead).
 #
 # Verbs (all fail the test on timeout; TIMEOUTs are in seconds, default
-# $TB_TIMEOUT = 30, scaled by $TB_TIMEOUT_FACTOR if set):
+# $TB_TIMEOUT = 30, scaled by $TB_TIMEOUT_FACTOR if set; a sanitizer build
+# sets it to 3 unless given):
 #   fail MSG...                    print "FAIL: MSG" and exit 1
 #   skip MSG...                    exit 77 (exit 1 under CI=true)
 #   need_tool NAME...              skip/fail when a program is not in PATH
@@ -64,6 +65,8 @@
 #   stop_bg NAME                   SIGTERM (then SIGKILL) a start_bg process
 #   wait_bg NAME [TIMEOUT]         wait for a start_bg process to exit; returns its
 #                                  exit code
+#   scaled_seconds S               S scaled by $TB_TIMEOUT_FACTOR (whole seconds):
+#                                  the bound for an elapsed time
 #   wait_for_file F [TIMEOUT]      until F exists and is not empty
 #   wait_for_count FILE N [TIMEOUT] until FILE has >= N lines
 #   wait_for_grep FILE REGEX [TIMEOUT] until grep -Ei REGEX matches in FILE
@@ -105,6 +108,10 @@
 #                                  "exec 7>&-"); background name "hold"
 #   client_port PORT               local port of the established client socket
 #                                  toward 127.0.0.1:PORT
+#   start_relay NAME PORT          a plain TCP relay to 127.0.0.1:PORT (one client;
+#                                  SIGSTOP holds bytes in it), sets $RELAY_PORT
+#   recv_q FILTER                  receive queue in bytes of the first established
+#                                  socket matching the ss FILTER (0 if none)
 #
 # Further verbs are documented in their sections below: imtls receivers
 # (imtls_conf, start_imtls, imtls_only), rsyslog as a sender (sender_conf,
@@ -112,6 +119,10 @@
 # assert_serves_good_client).
 
 TB_TIMEOUT=${TB_TIMEOUT:-30}
+# instrumented modules run several times slower: scale every bound
+if [ -n "${SYSLOGTLS_SANITIZER_PRELOAD:-}" ]; then
+    TB_TIMEOUT_FACTOR=${TB_TIMEOUT_FACTOR:-3}
+fi
 TEST=$(basename "$0" .sh)
 abs_top_srcdir=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 abs_top_builddir=${abs_top_builddir:-}
@@ -154,6 +165,12 @@ _tb_timeout() {
     # scaled timeout: _tb_timeout [SECONDS] -> number of 0.1 s polls
     _s=${1:-$TB_TIMEOUT}
     awk -v s="$_s" -v f="${TB_TIMEOUT_FACTOR:-1}" 'BEGIN { printf "%d\n", s * f * 10 }'
+}
+
+# scaled_seconds S: S seconds scaled like every timeout (an upper bound for
+# an elapsed time: "[ $took -le $(scaled_seconds 5) ]")
+scaled_seconds() {
+    awk -v s="$1" -v f="${TB_TIMEOUT_FACTOR:-1}" 'BEGIN { printf "%d\n", s * f + 0.999 }'
 }
 
 _tb_kill_pidfile() {
@@ -507,6 +524,51 @@ hold_session() {
     exec 7> "$T/hold.fifo"
 }
 
+# start_relay NAME PORT: a plain TCP relay (perl, which Debian always has)
+# listening on 127.0.0.1 (port 0; port file $T/NAME.port, port in
+# $RELAY_PORT) that accepts one client and relays its bytes to
+# 127.0.0.1:PORT and back. Freeze it with SIGSTOP to hold bytes in its
+# sockets; after SIGCONT it forwards client -> server before server ->
+# client. Background name NAME.
+start_relay() {
+    need_tool perl
+    rm -f "$T/$1.port"
+    start_bg "$1" perl -e '
+use strict; use IO::Socket::INET; use IO::Select;
+$SIG{PIPE} = "IGNORE";
+my ($port, $pf) = @ARGV;
+my $l = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 1, ReuseAddr => 1)
+    or die "relay: listen: $!\n";
+open(my $f, ">", "$pf.tmp") or die "relay: $pf: $!\n";
+print $f $l->sockport, "\n";
+close $f;
+rename "$pf.tmp", $pf or die "relay: $pf: $!\n";
+my $c = $l->accept or die "relay: accept: $!\n";
+my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $port) or die "relay: connect: $!\n";
+my $sel = IO::Select->new($c, $s);
+while ($sel->count) {
+    for my $h (sort { ($a == $c ? 0 : 1) <=> ($b == $c ? 0 : 1) } $sel->can_read) {
+        my $o = $h == $c ? $s : $c;
+        my $n = sysread($h, my $buf, 65536);
+        if (!$n) { shutdown($o, 1); $sel->remove($h); next; }
+        for (my $off = 0; $off < $n;) {
+            my $w = syswrite($o, $buf, $n - $off, $off);
+            die "relay: write: $!\n" unless defined $w;
+            $off += $w;
+        }
+    }
+}' "$2" "$T/$1.port"
+    wait_for_file "$T/$1.port" 10
+    RELAY_PORT=$(port_of "$T/$1.port") || exit $?
+}
+
+# recv_q FILTER: the receive queue (bytes) of the first established TCP
+# socket matching the ss FILTER, 0 if none
+recv_q() {
+    _q=$(ss -Htn state established "$1" | awk 'NR == 1 { print $1 }')
+    echo "${_q:-0}"
+}
+
 # client_port PORT: the local port of the one established client socket
 # toward 127.0.0.1:PORT
 client_port() {
@@ -742,7 +804,10 @@ start_stunnel() {
 #                                  the daemon NAME (started with start_imtls, $PORT)
 #                                  still accepts a trusted certificate (default
 #                                  "client"): one message sent with gnutls-cli
-#                                  arrives in $T/NAME.out
+#                                  arrives in $T/NAME.out (each call sends a
+#                                  message of its own: "still serving CERT #K",
+#                                  so a later call cannot pass on an earlier
+#                                  one's line)
 wait_for_refusal() {
     _n=$(_tb_timeout "${3:-}")
     while ! grep -Ei '127\.0\.0\.1:[0-9]+' "$T/$1.log" 2>/dev/null | grep -Eiq -- "$2"; do
@@ -752,11 +817,13 @@ wait_for_refusal() {
     done
 }
 
+_tb_good_n=0
 assert_serves_good_client() {
     _cert=${2:-client}
-    printf '<13>1 2026-01-01T00:00:00Z tbhost goodclient - - - still serving %s\n' \
-        "$_cert" > "$T/good.in"
+    _tb_good_n=$((_tb_good_n + 1))
+    printf '<13>1 2026-01-01T00:00:00Z tbhost goodclient - - - still serving %s #%d\n' \
+        "$_cert" "$_tb_good_n" > "$T/good.in"
     send_gnutls_cli "$PORT" "$_cert" < "$T/good.in" \
         || fail "trusted client $_cert refused (gnutls-cli $?)"
-    wait_for_grep "$T/$1.out" "still serving $_cert"
+    wait_for_grep "$T/$1.out" "still serving $_cert #$_tb_good_n\$"
 }

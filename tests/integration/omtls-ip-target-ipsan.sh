@@ -31,8 +31,8 @@ start_imtls good 'address="127.0.0.1"'
 omtls_feed 1 100
 omtls_sender_conf ok "$(omtls_action target=127.0.0.1 port="$PORT" $(omtls_client_tls))"
 start_rsyslogd ok "$T/ok.conf"
-wait_for_count "$T/good.out" 100 15
-wait_for_stat "$T/ok.stats" omtls messages.sent 100 10
+wait_for_count "$T/good.out" 100 30
+wait_for_stat "$T/ok.stats" omtls messages.sent 100 30
 stop_rsyslogd ok
 stop_rsyslogd good
 seq_check "$T/good.out" 1 100

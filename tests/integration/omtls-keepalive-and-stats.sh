@@ -23,9 +23,9 @@ omtls_feed 1 $N
 omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" keepAlive=on $(omtls_client_tls))"
 start_rsyslogd snd "$T/snd.conf"
 
-wait_for_count "$T/rcv.out" $N 15
-wait_for_stat "$T/snd.stats" omtls messages.sent $N 10
-imtls_only && wait_for_stat "$T/rcv.stats" rcv submitted $N 10
+wait_for_count "$T/rcv.out" $N 30
+wait_for_stat "$T/snd.stats" omtls messages.sent $N 30
+imtls_only && wait_for_stat "$T/rcv.stats" rcv submitted $N 30
 
 # the connection stays open; its sending side is armed once idle
 n=$(_tb_timeout 10)

@@ -18,9 +18,9 @@ omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" rebindInterv
     $(omtls_client_tls) queue.type=LinkedList queue.dequeueBatchSize=10)"
 start_rsyslogd snd "$T/snd.conf"
 
-wait_for_count "$T/rcv.out" $N 15
-wait_for_stat "$T/snd.stats" omtls messages.sent $N 10
-imtls_only && wait_for_stat "$T/rcv.stats" rcv sessions.closed 10 10
+wait_for_count "$T/rcv.out" $N 30
+wait_for_stat "$T/snd.stats" omtls messages.sent $N 30
+imtls_only && wait_for_stat "$T/rcv.stats" rcv sessions.closed 10 30
 stop_rsyslogd snd
 stop_rsyslogd rcv
 seq_check "$T/rcv.out" 1 $N

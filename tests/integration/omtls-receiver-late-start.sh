@@ -18,10 +18,10 @@ omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" $(omtls_clie
     action.resumeRetryCount=-1 action.resumeInterval=1)"
 start_rsyslogd snd "$T/snd.conf"
 if [ "$OMTLS_SENDER" = omtls ]; then
-    wait_for_stat "$T/snd.stats" omtls connect.failed 2 15
-    wait_for_grep "$T/snd.log" "cannot connect to target '127\.0\.0\.1' port $PORT.*refused" 5
+    wait_for_stat "$T/snd.stats" omtls connect.failed 2 30
+    wait_for_grep "$T/snd.log" "cannot connect to target '127\.0\.0\.1' port $PORT.*refused" 30
 else
-    wait_for_grep "$T/snd.log" 'suspended' 15
+    wait_for_grep "$T/snd.log" 'suspended' 30
 fi
 [ -s "$T/rcv.out" ] && fail "messages arrived while the receiver was down?"
 

@@ -19,12 +19,12 @@ omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" $(omtls_clie
 action(type=\"omfile\" file=\"$T/copy.out\")"
 start_rsyslogd snd "$T/snd.conf"
 
-wait_for_count "$T/copy.out" 1000 10
-wait_for_grep "$T/snd.log" "target '127\.0\.0\.1' port $PORT.*closed by the peer during the TLS handshake" 15
+wait_for_count "$T/copy.out" 1000 30
+wait_for_grep "$T/snd.log" "target '127\.0\.0\.1' port $PORT.*closed by the peer during the TLS handshake" 30
 # a few more retries, then more input for the other action
-wait_for_stat "$T/snd.stats" omtls connect.failed 3 20
+wait_for_stat "$T/snd.stats" omtls connect.failed 3 30
 omtls_feed 1001 2000
-wait_for_count "$T/copy.out" 2000 10
+wait_for_count "$T/copy.out" 2000 30
 times=$(grep -c 'closed by the peer during the TLS handshake' "$T/snd.log")
 [ "$times" -eq 1 ] || fail "logged $times times (expected once per state change)"
 noise=$(cat "$T/snd.log" "$T/snd.stderr" | grep -c 'suspended' || true)

@@ -18,25 +18,26 @@ start_rsyslogd plain "$T/plain.conf" "$T/plain.port"
 PORT=$(port_of "$T/plain.port") || exit $?
 
 omtls_feed 1 1000
-omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
+omtls_sender_conf snd "$(omtls_action name=to-plain target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
     tls.handshakeTimeout=2 connectTimeout=2 queue.type=LinkedList queue.size=1000 queue.timeoutEnqueue=0 \
     action.resumeRetryCount=-1 action.resumeInterval=1)
-action(type=\"omfile\" file=\"$T/copy.out\")"
+action(type=\"omfile\" name=\"copy\" file=\"$T/copy.out\")"
 start_rsyslogd snd "$T/snd.conf"
-wait_for_count "$T/copy.out" 1000 10
-wait_for_stat "$T/snd.stats" omtls handshake.failed 1 10
+wait_for_count "$T/copy.out" 1000 30
+wait_for_stat "$T/snd.stats" 'omtls\(to-plain\)' handshake.failed 1 30
 omtls_feed 1001 2000
-reports=$(grep -c '"origin": "omtls"' "$T/snd.stats")
-wait_for_count "$T/copy.out" 2000 15
-n=$(_tb_timeout 10)
-while [ "$(grep -c '"origin": "omtls"' "$T/snd.stats")" -lt $((reports + 3)) ]; do
-    [ "$n" -gt 0 ] || fail "impstats stopped reporting omtls"
+reports=$(grep -c '"name": "omtls(to-plain)", "origin": "omtls"' "$T/snd.stats")
+wait_for_count "$T/copy.out" 2000 30
+n=$(_tb_timeout 30)
+while [ "$(grep -c '"name": "omtls(to-plain)", "origin": "omtls"' "$T/snd.stats")" -lt $((reports + 3)) ]; do
+    [ "$n" -gt 0 ] || fail "impstats did not report omtls(to-plain) 3 more times within 30s"
     sleep 0.1
     n=$((n - 1))
 done
 noise=$(cat "$T/snd.log" "$T/snd.stderr" | grep -c 'suspended' || true)
 [ "$noise" -le 10 ] || fail "$noise 'suspended' notices: the action spins"
-wait_for_grep "$T/snd.stats" 'omtls[^"]*", "origin": "core.queue".*"discarded.full": [1-9]' 10
+# the action's queue is "<action name> queue" (matched by name, never by a path)
+wait_for_stat "$T/snd.stats" 'to-plain queue' discarded.full 1 30
 stop_rsyslogd snd
 stop_rsyslogd plain
 # rsyslog's shutdown calls commit back to back on a suspended action; omtls

@@ -19,12 +19,12 @@ omtls_sender_conf snd "$(omtls_action name=to-imtls target=127.0.0.1 port="$PLAI
 $(omtls_action name=to-imtcp target=127.0.0.1 port="$TCP_PORT" tls=off)"
 start_rsyslogd snd "$T/snd.conf"
 
-wait_for_count "$T/plain.out" $N 15
-wait_for_count "$T/tcp.out" $N 15
+wait_for_count "$T/plain.out" $N 30
+wait_for_count "$T/tcp.out" $N 30
 if [ "$OMTLS_SENDER" = omtls ]; then
     # stats objects "omtls(<action name>)"; the bare name is rsyslog's core.action
-    wait_for_stat "$T/snd.stats" 'omtls\(to-imtls\)' messages.sent $N 10
-    wait_for_stat "$T/snd.stats" 'omtls\(to-imtcp\)' messages.sent $N 10
+    wait_for_stat "$T/snd.stats" 'omtls\(to-imtls\)' messages.sent $N 30
+    wait_for_stat "$T/snd.stats" 'omtls\(to-imtcp\)' messages.sent $N 30
 fi
 stop_rsyslogd snd
 stop_rsyslogd plain
