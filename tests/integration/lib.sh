@@ -238,6 +238,25 @@ gen_certs() {
     sh "$abs_top_srcdir/tests/certs/gen-certs.sh" "$CERTS" || fail "gen-certs.sh failed"
 }
 
+# dns_only_server_cert NAME DNSNAME: $CERTS/NAME-cert.pem and -key.pem,
+# CN=DNSNAME, SAN DNS:DNSNAME only (no IP SAN), serverAuth, signed by the
+# test CA of gen_certs (call gen_certs first). Fails the test if openssl
+# cannot make it, or if the standard server-cert.pem lost its IP SAN (the
+# tests contrast the two).
+dns_only_server_cert() {
+    need_tool openssl
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$CERTS/$1-key.pem" 2>/dev/null &&
+    openssl req -new -key "$CERTS/$1-key.pem" -subj "/CN=$2" -out "$CERTS/$1.csr" 2>/dev/null &&
+    printf 'subjectAltName=DNS:%s\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' "$2" \
+        > "$CERTS/$1.ext" &&
+    openssl x509 -req -in "$CERTS/$1.csr" -CA "$CERTS/ca.pem" -CAkey "$CERTS/ca-key.pem" \
+        -CAcreateserial -days 3650 -extfile "$CERTS/$1.ext" -out "$CERTS/$1-cert.pem" 2>/dev/null ||
+        fail "cannot make certificate $1"
+    openssl x509 -in "$CERTS/$1-cert.pem" -noout -text | grep -q 'IP Address' && fail "$1 has an IP SAN"
+    openssl x509 -in "$CERTS/server-cert.pem" -noout -text | grep -q 'IP Address:127\.0\.0\.1' ||
+        fail "server-cert.pem lacks IP SAN 127.0.0.1 (gen-certs.sh changed?)"
+}
+
 _tb_find_module() {
     for _p in "$abs_top_builddir/plugins/$1/.libs/$1.so" \
               "$abs_top_builddir/.libs/$1.so" \

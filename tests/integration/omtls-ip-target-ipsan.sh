@@ -11,21 +11,6 @@ omtls_needs_omtls
 need_tool openssl
 gen_certs
 
-# server_cert_without_ip NAME: $CERTS/NAME-cert.pem/-key.pem, CN=localhost,
-# SAN DNS:localhost, serverAuth, signed by the test CA
-server_cert_without_ip() {
-    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$CERTS/$1-key.pem" 2>/dev/null &&
-    openssl req -new -key "$CERTS/$1-key.pem" -subj "/CN=localhost" -out "$CERTS/$1.csr" 2>/dev/null &&
-    printf 'subjectAltName=DNS:localhost\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' \
-        > "$CERTS/$1.ext" &&
-    openssl x509 -req -in "$CERTS/$1.csr" -CA "$CERTS/ca.pem" -CAkey "$CERTS/ca-key.pem" \
-        -CAcreateserial -days 3650 -extfile "$CERTS/$1.ext" -out "$CERTS/$1-cert.pem" 2>/dev/null ||
-        fail "cannot make certificate $1"
-    openssl x509 -in "$CERTS/$1-cert.pem" -noout -text | grep -q 'IP Address' && fail "$1 has an IP SAN"
-    openssl x509 -in "$CERTS/server-cert.pem" -noout -text | grep -q 'IP Address:127\.0\.0\.1' ||
-        fail "server-cert.pem lacks IP SAN 127.0.0.1 (gen-certs.sh changed?)"
-}
-
 # 1. IP SAN 127.0.0.1 present: accepted
 start_imtls good 'address="127.0.0.1"'
 omtls_feed 1 100
@@ -40,6 +25,6 @@ assert_grep "$T/ok.log" "omtls: connected to 127\\.0\\.0\\.1 \\(127\\.0\\.0\\.1:
 [ "$(omtls_stat ok handshake.failed)" -eq 0 ] || fail "handshake.failed is not 0 toward the IP SAN certificate"
 
 # 2. no IP SAN: refused, reason logged once with target, IP:port and subject
-server_cert_without_ip noip
+dns_only_server_cert noip localhost
 omtls_refusal_case noip '' 'name mismatch' "subject 'CN=localhost'" $(omtls_client_tls)
 echo "PASS: IP target matched by IP SAN; certificate without it refused"

@@ -17,21 +17,6 @@ omtls_needs_omtls
 need_tool openssl
 gen_certs
 
-# named_cert NAME DNSNAME: $CERTS/NAME-cert.pem/-key.pem, CN=DNSNAME, SAN
-# DNS:DNSNAME only (no IP SAN), serverAuth, signed by the test CA
-named_cert() {
-    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$CERTS/$1-key.pem" 2>/dev/null &&
-    openssl req -new -key "$CERTS/$1-key.pem" -subj "/CN=$2" -out "$CERTS/$1.csr" 2>/dev/null &&
-    printf 'subjectAltName=DNS:%s\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' "$2" \
-        > "$CERTS/$1.ext" &&
-    openssl x509 -req -in "$CERTS/$1.csr" -CA "$CERTS/ca.pem" -CAkey "$CERTS/ca-key.pem" \
-        -CAcreateserial -days 3650 -extfile "$CERTS/$1.ext" -out "$CERTS/$1-cert.pem" 2>/dev/null ||
-        fail "cannot make certificate $1"
-    openssl x509 -in "$CERTS/$1-cert.pem" -noout -text | grep -q 'IP Address' && fail "$1 has an IP SAN"
-    openssl x509 -in "$CERTS/server-cert.pem" -noout -text | grep -q 'IP Address:127\.0\.0\.1' ||
-        fail "server-cert.pem lacks IP SAN 127.0.0.1 (gen-certs.sh changed?)"
-}
-
 # refused RCV SND CERT ACTION_ARG...: receiver RCV (rsyslog's imtcp + gtls
 # with server certificate CERT), sender SND with the omtls action toward it;
 # asserts the refusal and stops both.
@@ -55,7 +40,7 @@ refused() {
     stop_rsyslogd "$_r"
 }
 
-named_cert logs logs.example.com
+dns_only_server_cert logs logs.example.com
 
 # 1. serverName names the certificate: accepted although the target is an IP
 omtls_receiver_imtcp_conf rcv 0 gtls '' logs
