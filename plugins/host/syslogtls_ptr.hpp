@@ -1,4 +1,5 @@
-// syslogtls_ptr.hpp - owning smart pointers for the runtime's C handles, shared by imtls and omtls.
+// syslogtls_ptr.hpp - owning smart pointers for the runtime's C handles, and its
+// error text, shared by imtls and omtls.
 //
 // Concurrency & Locking: none of its own; a handle is freed by whichever
 // thread drops the last owner (the runtime's *_free functions join or
@@ -6,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "syslogtls.h"
 
@@ -24,5 +26,14 @@ struct ClientDeleter final {
 using TlsConfigPtr = std::unique_ptr<syslogtls_tls_config, TlsConfigDeleter>;
 using ServerPtr = std::unique_ptr<syslogtls_server, ServerDeleter>;
 using ClientPtr = std::unique_ptr<syslogtls_client, ClientDeleter>;
+
+// The runtime's detail text of the failure that returned rc (call it right
+// after the failing call, on the same thread), or the code's name when the
+// runtime gave none.
+inline std::string runtimeErrorText(int rc) {
+  const char* m = syslogtls_errmsg();
+  if (m != nullptr && *m != '\0') return m;
+  return syslogtls_strerror(rc);
+}
 
 }  // namespace host

@@ -7,20 +7,14 @@
 namespace host {
 namespace {
 
-std::string reason(int rc) {
-  const char* m = syslogtls_errmsg();
-  if (m != nullptr && *m != '\0') return m;
-  return syslogtls_strerror(rc);
-}
-
 // "parameter 'tls.caFile': <reason>", the name taken from the setting the
 // runtime says failed (fallback: the setter that was called).
 std::string failure(const syslogtls_tls_config* cfg, int fallbackSetting, int rc) {
   int setting = syslogtls_tls_config_failed_setting(cfg);
   if (setting == SYSLOGTLS_SETTING_NONE) setting = fallbackSetting;
   const char* name = tlsParamName(setting);
-  if (name == nullptr) return "TLS settings rejected: " + reason(rc);
-  return std::string("parameter '") + name + "': " + reason(rc);
+  if (name == nullptr) return "TLS settings rejected: " + runtimeErrorText(rc);
+  return std::string("parameter '") + name + "': " + runtimeErrorText(rc);
 }
 
 }  // namespace
@@ -61,7 +55,7 @@ TlsConfigPtr buildTlsConfig(const TlsRole& role, const TlsValues& v, int authMod
   syslogtls_tls_config* raw = nullptr;
   int rc = syslogtls_tls_config_new(&raw, role.role);
   if (rc != SYSLOGTLS_OK) {
-    err = "cannot create the TLS configuration: " + reason(rc);
+    err = "cannot create the TLS configuration: " + runtimeErrorText(rc);
     return nullptr;
   }
   TlsConfigPtr cfg(raw);

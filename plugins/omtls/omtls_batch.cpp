@@ -10,6 +10,7 @@
 #include <string>
 
 #include "syslogtls.h"
+#include "syslogtls_ptr.hpp"
 
 namespace omtls {
 
@@ -27,8 +28,7 @@ BatchBuffer::Append BatchBuffer::append(const char* msg, std::size_t len) {
       return lfReplaced != 0 ? Append::LfReplaced : Append::Ok;
     }
     if (rc == SYSLOGTLS_E_FRAME) {
-      const char* m = syslogtls_errmsg();
-      why_ = m != nullptr && *m != '\0' ? m : syslogtls_strerror(rc);
+      why_ = host::runtimeErrorText(rc);
       return Append::Dropped;
     }
     if (rc == SYSLOGTLS_E_NOMEM) throw std::bad_alloc();

@@ -13,12 +13,6 @@ namespace omtls {
 
 namespace {
 
-std::string errText(int rc) {
-  const char* m = syslogtls_errmsg();
-  if (m != nullptr && *m != '\0') return m;
-  return syslogtls_strerror(rc);
-}
-
 // The TLS stage failed (as opposed to reaching the server at all).
 bool isHandshakeFailure(int reason) {
   switch (reason) {
@@ -76,7 +70,8 @@ ClientPtr Sender::connect(std::size_t idx, unsigned timeoutMs) {
   syslogtls_client* raw = nullptr;
   int rc = syslogtls_client_new(&raw, t.tls.get());
   if (rc != SYSLOGTLS_OK) {
-    sh_.errorOnce(idx, "omtls: cannot create a client for target '" + t.host + "': " + errText(rc));
+    sh_.errorOnce(idx,
+                  "omtls: cannot create a client for target '" + t.host + "': " + host::runtimeErrorText(rc));
     return nullptr;
   }
   ClientPtr cl(raw);
@@ -86,7 +81,7 @@ ClientPtr Sender::connect(std::size_t idx, unsigned timeoutMs) {
   if (rc == SYSLOGTLS_OK) return cl;
   // A TLS 1.3 server refuses our certificate only after the handshake; the
   // runtime waits for that verdict inside connect and reports it here.
-  std::string text = errText(rc);
+  std::string text = host::runtimeErrorText(rc);
   if (rc == SYSLOGTLS_E_REJECTED_BY_PEER)
     text += t.hasClientCert ? " (the server does not accept our client certificate?)"
                             : " (the server probably requires a client certificate: set tls.certFile and tls.keyFile)";
@@ -170,7 +165,7 @@ Sender::Result Sender::tryResume() {
   if (client_) {
     const int rc = syslogtls_client_check(client_.get());
     if (rc == SYSLOGTLS_OK) return Result::Ok;
-    lost(errText(rc));
+    lost(host::runtimeErrorText(rc));
   }
   return runPass() ? Result::Ok : Result::Suspended;
 }
@@ -180,7 +175,7 @@ Sender::Result Sender::commit(const MsgView* msgs, std::size_t n) {
   failbackIfDue();
   if (client_) {
     const int rc = syslogtls_client_check(client_.get());
-    if (rc != SYSLOGTLS_OK) lost(errText(rc));
+    if (rc != SYSLOGTLS_OK) lost(host::runtimeErrorText(rc));
   }
   if (!client_ && !runPass()) {
     bump(sh_.counters.suspended);
@@ -192,7 +187,7 @@ Sender::Result Sender::commit(const MsgView* msgs, std::size_t n) {
   const int rc = batch_.size() == 0 ? SYSLOGTLS_OK
                                     : syslogtls_client_send(client_.get(), batch_.data(), batch_.size(), kSendTimeoutMs);
   if (rc != SYSLOGTLS_OK) {
-    lost(errText(rc));
+    lost(host::runtimeErrorText(rc));
     batch_.trim();
     bump(sh_.counters.suspended);
     return Result::Suspended;
