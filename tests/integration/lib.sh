@@ -339,6 +339,7 @@ start_rsyslogd() {
     if [ "${TB_VALGRIND:-0}" = 1 ] && [ -z "$_tb_preload" ]; then
         need_tool valgrind
         _vg="valgrind --quiet --error-exitcode=99 --num-callers=30 --log-file=$T/$_name.vg"
+        _vg="$_vg --suppressions=$abs_top_srcdir/tests/integration/valgrind.supp"
     fi
     $_vg $_tb_env "$RSYSLOGD" -n -f "$_conf" -i "$T/$_name.pid" >>"$T/$_name.stderr" 2>&1 &
     echo $! > "$T/$_name.bgpid"
