@@ -8,7 +8,8 @@
 # tls.serverName="buecher.example" (name mismatch, nothing delivered).
 # tls.permittedPeer="bücher.example" on omtls works the same way, and an
 # invalid internationalised tls.permittedPeer is an rsyslogd -N1 error
-# naming the parameter.
+# naming the parameter, as is an invalid internationalised target or
+# tls.serverName.
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib-omtls.sh"
 omtls_needs_omtls
@@ -53,4 +54,17 @@ if rsyslogd_check "$T/chk.conf"; then
     fail "rsyslogd -N1 accepted an invalid internationalised tls.permittedPeer"
 fi
 assert_grep "$T/check.out" "parameter 'tls\\.permittedPeer': permitted peer '-bücher\\.example': not a valid internationali[sz]ed domain name"
+# ... and so is an invalid internationalised target or tls.serverName
+# check_bad PARAM ACTION_ARG...: -N1 refuses the action, naming PARAM
+check_bad() {
+    _param=$1
+    shift
+    omtls_sender_conf chk "$(omtls_action port=6514 "$@" $(omtls_client_tls))"
+    if rsyslogd_check "$T/chk.conf"; then
+        fail "rsyslogd -N1 accepted an invalid internationalised $_param"
+    fi
+    assert_grep "$T/check.out" "parameter '$_param': '-bücher\\.example': not a valid internationali[sz]ed domain name"
+}
+check_bad target target=-bücher.example
+check_bad tls.serverName target=127.0.0.1 tls.serverName=-bücher.example
 echo "PASS: omtls matches bücher.example as xn--bcher-kva.example; other names refused; invalid IDN is a config error"
