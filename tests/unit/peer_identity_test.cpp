@@ -128,7 +128,17 @@ TEST_CASE_FIXTURE(Fixture, "conn identity: CN, subject, issuer, SANs in certific
   CHECK_FALSE(s.cipher.empty());
 }
 
-TEST_CASE_FIXTURE(Fixture, "conn identity: a CN-only certificate") {
+TEST_CASE_FIXTURE(Fixture, "conn identity: SANs keep the certificate's order when IPs come first") {
+  testcerts::CertOptions o{"ip-first.example", {"z.example", "a.example"}, {"::1", "192.0.2.9"}};
+  o.ips_first = true;
+  auto cert = ca.issue(o);
+  start(SYSLOGTLS_AUTH_X509_CERTVALID);
+  Seen s = connect(&cert);
+  CHECK(s.san == "::1,192.0.2.9,z.example,a.example");
+  CHECK(s.hostname == "z.example");  // the first dNSName, wherever it is
+}
+
+TEST_CASE_FIXTURE(Fixture, "conn identity: CN-only certificate") {
   auto cn_only = ca.issue({"legacy.example"});
   start(SYSLOGTLS_AUTH_X509_CERTVALID);
   probe.names = {"legacy.example", "LEGACY.example.", "other.example"};

@@ -77,18 +77,29 @@ void fill(gnutls_x509_crt_t crt, gnutls_x509_privkey_t key, const CertOptions& o
   check(gnutls_x509_crt_set_activation_time(crt, now + static_cast<time_t>(o.not_before_days) * 86400), "activation");
   check(gnutls_x509_crt_set_expiration_time(crt, now + static_cast<time_t>(o.not_after_days) * 86400), "expiration");
   check(gnutls_x509_crt_set_key(crt, key), "set_key");
-  for (const std::string& d : o.dns)
-    check(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, d.data(), static_cast<unsigned>(d.size()),
-                                               GNUTLS_FSAN_APPEND),
-          "san dns");
-  for (const std::string& ip : o.ips) {
-    unsigned char raw[16];
-    unsigned len = 4;
-    if (inet_pton(AF_INET, ip.c_str(), raw) != 1) {
-      if (inet_pton(AF_INET6, ip.c_str(), raw) != 1) throw std::runtime_error("test_certs: bad IP " + ip);
-      len = 16;
+  auto add_dns = [&] {
+    for (const std::string& d : o.dns)
+      check(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, d.data(), static_cast<unsigned>(d.size()),
+                                                 GNUTLS_FSAN_APPEND),
+            "san dns");
+  };
+  auto add_ips = [&] {
+    for (const std::string& ip : o.ips) {
+      unsigned char raw[16];
+      unsigned len = 4;
+      if (inet_pton(AF_INET, ip.c_str(), raw) != 1) {
+        if (inet_pton(AF_INET6, ip.c_str(), raw) != 1) throw std::runtime_error("test_certs: bad IP " + ip);
+        len = 16;
+      }
+      check(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, raw, len, GNUTLS_FSAN_APPEND), "san ip");
     }
-    check(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, raw, len, GNUTLS_FSAN_APPEND), "san ip");
+  };
+  if (o.ips_first) {
+    add_ips();
+    add_dns();
+  } else {
+    add_dns();
+    add_ips();
   }
   check(gnutls_x509_crt_set_basic_constraints(crt, ca ? 1 : 0, -1), "basic_constraints");
   if (ca) {

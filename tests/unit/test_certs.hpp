@@ -58,6 +58,7 @@ struct CertOptions {
   std::vector<std::string> ips;    // SAN iPAddress entries ("127.0.0.1", "::1")
   int not_before_days = -1;        // activation, days from now
   int not_after_days = 365;        // expiration, days from now (negative = expired)
+  bool ips_first = false;          // SAN order: the iPAddress entries before the dNSName ones
 };
 
 struct CertFiles {
