@@ -2,10 +2,13 @@
 // thin forwarders behind the exception firewall.
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "capi_tls.hpp"
 #include "client.hpp"
 #include "error.hpp"
+#include "idna.hpp"
+#include "peer_verify.hpp"
 #include "server.hpp"
 #include "syslogtls.h"
 
@@ -185,6 +188,37 @@ const char* syslogtls_conn_tls_version(const syslogtls_conn* conn) {
   return conn ? session(conn)->version.c_str() : "";
 }
 const char* syslogtls_conn_cipher(const syslogtls_conn* conn) { return conn ? session(conn)->cipher.c_str() : ""; }
+const char* syslogtls_conn_peer_cn(const syslogtls_conn* conn) {
+  return conn ? session(conn)->identity.cn.c_str() : "";
+}
+const char* syslogtls_conn_peer_issuer(const syslogtls_conn* conn) {
+  return conn ? session(conn)->identity.issuer.c_str() : "";
+}
+const char* syslogtls_conn_peer_san(const syslogtls_conn* conn) {
+  return conn ? session(conn)->identity.san.c_str() : "";
+}
+const char* syslogtls_conn_peer_fingerprint(const syslogtls_conn* conn) {
+  return conn ? session(conn)->identity.fingerprint.c_str() : "";
+}
+const char* syslogtls_conn_peer_hostname(const syslogtls_conn* conn) {
+  return conn ? session(conn)->identity.hostname.c_str() : "";
+}
+int syslogtls_conn_peer_name_matches(const syslogtls_conn* conn, const char* name) {
+  if (conn == nullptr || name == nullptr || *name == '\0') return 0;
+  const syslogtls::ServerSession* s = session(conn);
+  if (!s->identity.present) return 0;
+  try {
+    std::string_view claimed(name);
+    std::string ascii, reason;
+    if (!syslogtls::is_ascii(claimed)) {
+      if (!syslogtls::to_alabel(claimed, &ascii, &reason)) return 0;
+      claimed = ascii;
+    }
+    return syslogtls::peer::claimed_name_matches(s->identity.names, claimed, s->accept_wildcards) ? 1 : 0;
+  } catch (...) {
+    return 0;  // out of memory: no match rather than an exception across the C boundary
+  }
+}
 void syslogtls_conn_set_userdata(syslogtls_conn* conn, void* data) {
   if (conn != nullptr) static_cast<syslogtls::ServerSession*>(conn)->userdata = data;
 }

@@ -92,6 +92,7 @@ const char* syslogtls_reason_name(int reason) {
     case SYSLOGTLS_REASON_DRAIN_TIMEOUT: return "drain timeout";
     case SYSLOGTLS_REASON_CLOSED: return "closed by peer";
     case SYSLOGTLS_REASON_ABORTED: return "aborted";
+    case SYSLOGTLS_REASON_WILDCARD_REFUSED: return "wildcard certificate refused";
     default: return "unknown reason";
   }
 }
@@ -106,6 +107,7 @@ const char* syslogtls_setting_name(int setting) {
     case SYSLOGTLS_SETTING_AUTH_MODE: return "authentication mode";
     case SYSLOGTLS_SETTING_PERMITTED_PEER: return "permitted peer";
     case SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT: return "handshake timeout";
+    case SYSLOGTLS_SETTING_ACCEPT_WILDCARD: return "wildcard certificates";
     default: return "unknown setting";
   }
 }

@@ -35,8 +35,21 @@ std::string subject_of(gnutls_x509_crt_t crt) {
   return std::string(reinterpret_cast<const char*>(dn.d.data), dn.d.size);
 }
 
-peer::CertNames names_of(gnutls_x509_crt_t crt) {
+std::string issuer_of(gnutls_x509_crt_t crt) {
+  OwnedDatum dn;
+  if (gnutls_x509_crt_get_issuer_dn3(crt, &dn.d, 0) < 0 || dn.d.data == nullptr) return "";
+  return std::string(reinterpret_cast<const char*>(dn.d.data), dn.d.size);
+}
+
+// The names of crt; *san (if not null) gets the dNSName and iPAddress SANs
+// in certificate order, ","-separated.
+peer::CertNames names_of(gnutls_x509_crt_t crt, std::string* san = nullptr) {
   peer::CertNames names;
+  auto add_san = [&](const std::string& v) {
+    if (san == nullptr) return;
+    if (!san->empty()) *san += ',';
+    *san += v;
+  };
   for (unsigned i = 0;; ++i) {
     char buf[512];
     size_t size = sizeof buf;
@@ -44,10 +57,13 @@ peer::CertNames names_of(gnutls_x509_crt_t crt) {
     if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) break;
     if (type == GNUTLS_E_SHORT_MEMORY_BUFFER) continue;  // absurdly long name: skip it
     if (type < 0) break;
-    if (type == GNUTLS_SAN_DNSNAME)
+    if (type == GNUTLS_SAN_DNSNAME) {
       names.dns.emplace_back(buf, size);
-    else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16))
+      add_san(names.dns.back());
+    } else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16)) {
       names.ips.emplace_back(reinterpret_cast<uint8_t*>(buf), reinterpret_cast<uint8_t*>(buf) + size);
+      add_san(peer::format_ip(names.ips.back()));
+    }
   }
   for (unsigned i = 0;; ++i) {
     char buf[512];
@@ -131,17 +147,35 @@ PeerVerdict check_fingerprint(const TlsConfig& cfg, const gnutls_datum_t& leaf_d
                     " not among the permitted peers");
 }
 
-PeerVerdict check_name(const TlsConfig& cfg, gnutls_x509_crt_t leaf, const std::string& server_name) {
+PeerVerdict check_name(const TlsConfig& cfg, const peer::CertNames& names, const std::string& server_name) {
   std::vector<std::string> permitted = cfg.permitted_names();
   if (permitted.empty() && !server_name.empty()) permitted.push_back(server_name);
   if (permitted.empty())
     return refuse(SYSLOGTLS_REASON_NAME_MISMATCH, "no name to check: configure a permitted peer or the server name");
-  peer::CertNames names = names_of(leaf);
-  if (!peer::names_match(names, permitted))
+  const peer::NameMatch m = peer::match_names(names, permitted);
+  if (!m.matched)
     return refuse(SYSLOGTLS_REASON_NAME_MISMATCH, "name mismatch: certificate names " + peer::describe_names(names) +
                                                       " match none of the permitted peers " +
                                                       peer::describe_list(permitted));
+  if (m.wildcard_only && !cfg.accept_wildcard_certificates())
+    return refuse(SYSLOGTLS_REASON_WILDCARD_REFUSED,
+                  "wildcard certificate refused: only the wildcard name '" + m.wildcard +
+                      "' of the certificate matches the permitted peers " + peer::describe_list(permitted) +
+                      " (wildcard certificates are not accepted)");
   return PeerVerdict{true, SYSLOGTLS_REASON_NONE, ""};
+}
+
+PeerIdentity identity_of(gnutls_x509_crt_t crt, const gnutls_datum_t& der) {
+  PeerIdentity id;
+  id.present = true;
+  id.subject = subject_of(crt);
+  id.issuer = issuer_of(crt);
+  id.names = names_of(crt, &id.san);
+  if (!id.names.cns.empty()) id.cn = id.names.cns.front();
+  peer::Fingerprint fp;
+  if (fingerprint_of(der, peer::FpAlg::sha256, &fp)) id.fingerprint = peer::format_fingerprint(fp);
+  id.hostname = !id.names.dns.empty() ? id.names.dns.front() : id.cn;
+  return id;
 }
 
 }  // namespace
@@ -151,14 +185,25 @@ std::string certificate_subject(const gnutls_datum_t& der) {
   return crt ? subject_of(crt.get()) : std::string();
 }
 
+PeerIdentity certificate_identity(const gnutls_datum_t& der) {
+  X509CrtPtr crt = import_der(der);
+  return crt ? identity_of(crt.get(), der) : PeerIdentity();
+}
+
+PeerIdentity session_peer_identity(gnutls_session_t s) {
+  unsigned n = 0;
+  const gnutls_datum_t* certs = gnutls_certificate_get_peers(s, &n);
+  if (certs == nullptr || n == 0) return PeerIdentity();
+  return certificate_identity(certs[0]);
+}
+
 PeerVerdict check_peer_certificate(gnutls_session_t s, const TlsConfig& cfg, const std::string& server_name,
-                                   std::string* subject) {
+                                   PeerIdentity* id) {
   unsigned n = 0;
   const gnutls_datum_t* certs = gnutls_certificate_get_peers(s, &n);
   X509CrtPtr leaf;
   if (certs != nullptr && n > 0) leaf = import_der(certs[0]);
-  subject->clear();
-  if (leaf) *subject = subject_of(leaf.get());
+  *id = leaf ? identity_of(leaf.get(), certs[0]) : PeerIdentity();
   const int mode = cfg.auth_mode();
   if (mode == SYSLOGTLS_AUTH_ANON) return PeerVerdict{true, SYSLOGTLS_REASON_NONE, ""};
   if (!leaf) {
@@ -171,7 +216,7 @@ PeerVerdict check_peer_certificate(gnutls_session_t s, const TlsConfig& cfg, con
   if (rc < 0)
     return refuse(SYSLOGTLS_REASON_CERT_INVALID, std::string("certificate cannot be verified: ") + gnutls_strerror(rc));
   if (status != 0) return refuse_chain(cfg, status, certs, n);
-  if (mode == SYSLOGTLS_AUTH_X509_NAME) return check_name(cfg, leaf.get(), server_name);
+  if (mode == SYSLOGTLS_AUTH_X509_NAME) return check_name(cfg, id->names, server_name);
   return PeerVerdict{true, SYSLOGTLS_REASON_NONE, ""};
 }
 

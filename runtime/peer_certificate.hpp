@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "peer_verify.hpp"
 #include "syslogtls.h"
 #include "tls_config.hpp"
 
@@ -20,14 +21,35 @@ struct PeerVerdict {
   std::string why;                     // refusal in words ("certificate not trusted: ...")
 };
 
+// Who the peer's leaf certificate says it is, extracted once per session
+// (for syslogtls_conn_peer_* and the name checks). All "" / empty when the
+// peer presented no certificate (present == false).
+struct PeerIdentity {
+  bool present = false;     // a leaf certificate was presented and parsed
+  std::string subject;      // subject DN, RFC 4514
+  std::string cn;           // first subject CN ("" if none)
+  std::string issuer;       // issuer DN, RFC 4514
+  std::string san;          // dNSName and iPAddress SANs, certificate order, ","-separated
+  std::string fingerprint;  // "SHA256:AB:CD:.."
+  std::string hostname;     // first dNSName SAN, else CN
+  peer::CertNames names;    // for matching
+};
+
 // Subject DN (RFC 4514) of a DER certificate; "" if it cannot be parsed.
 std::string certificate_subject(const gnutls_datum_t& der);
 
+// The identity of a DER leaf certificate (present == false if it cannot be
+// parsed). Throws only std::bad_alloc.
+PeerIdentity certificate_identity(const gnutls_datum_t& der);
+// The identity of the leaf the peer of session s presented (present ==
+// false if none).
+PeerIdentity session_peer_identity(gnutls_session_t s);
+
 // Applies the auth mode of cfg to the certificates the peer of session s
 // presented. server_name: the name to match in x509/name when cfg has no
-// permitted names (client role). *subject gets the leaf's subject ("" if
-// none). Throws only std::bad_alloc.
+// permitted names (client role; already an A-label). *id gets the leaf's
+// identity (present == false if none). Throws only std::bad_alloc.
 PeerVerdict check_peer_certificate(gnutls_session_t s, const TlsConfig& cfg, const std::string& server_name,
-                                   std::string* subject);
+                                   PeerIdentity* id);
 
 }  // namespace syslogtls

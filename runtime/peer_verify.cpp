@@ -131,32 +131,61 @@ bool dns_name_matches(std::string_view cert_name, std::string_view permitted) {
   return c == p;
 }
 
-bool names_match(const CertNames& names, const std::vector<std::string>& permitted) {
+bool is_wildcard_name(std::string_view cert_name) {
+  std::string rest;
+  return split_wildcard(normalize(cert_name), &rest);
+}
+
+NameMatch match_names(const CertNames& names, const std::vector<std::string>& permitted) {
+  NameMatch m;
+  bool exact = false;
+  // A matching certificate name: exact ends the search, a wildcard is noted.
+  auto hit = [&](const std::string& cert_name) {
+    if (!is_wildcard_name(cert_name)) {
+      exact = true;
+      return;
+    }
+    if (m.wildcard.empty()) m.wildcard = cert_name;
+  };
   const bool use_cn = names.dns.empty();
   for (const std::string& entry : permitted) {
     std::vector<uint8_t> want;
     if (parse_ip(entry, &want)) {
       for (const auto& ip : names.ips) {
         std::vector<uint8_t> have;  // re-parsed so that v4-mapped v6 compares as v4
-        if (parse_ip(format_ip(ip), &have) && have == want) return true;
+        if (parse_ip(format_ip(ip), &have) && have == want) exact = true;
       }
       if (use_cn) {
         for (const std::string& cn : names.cns) {
           std::vector<uint8_t> have;
-          if (parse_ip(cn, &have) && have == want) return true;
+          if (parse_ip(cn, &have) && have == want) exact = true;
         }
       }
-      continue;
+    } else if (!looks_like_fingerprint(entry)) {
+      for (const std::string& d : names.dns)
+        if (dns_name_matches(d, entry)) hit(d);
+      if (use_cn) {
+        for (const std::string& cn : names.cns)
+          if (dns_name_matches(cn, entry)) hit(cn);
+      }
     }
-    if (looks_like_fingerprint(entry)) continue;
-    for (const std::string& d : names.dns)
-      if (dns_name_matches(d, entry)) return true;
-    if (use_cn) {
-      for (const std::string& cn : names.cns)
-        if (dns_name_matches(cn, entry)) return true;
-    }
+    if (exact) break;
   }
-  return false;
+  m.matched = exact || !m.wildcard.empty();
+  m.wildcard_only = !exact && !m.wildcard.empty();
+  if (exact) m.wildcard.clear();
+  return m;
+}
+
+bool names_match(const CertNames& names, const std::vector<std::string>& permitted) {
+  return match_names(names, permitted).matched;
+}
+
+bool claimed_name_matches(const CertNames& names, std::string_view name, bool accept_wildcards) {
+  if (name.empty() || name.find('*') != std::string_view::npos) return false;
+  if (!is_ip_literal(name) && looks_like_fingerprint(name)) return false;
+  NameMatch m = match_names(names, {std::string(name)});
+  return m.matched && (accept_wildcards || !m.wildcard_only);
 }
 
 std::string describe_names(const CertNames& names) {

@@ -59,6 +59,28 @@ struct CertNames {
 // the certificate has no dNSName SAN. Fingerprint entries are ignored.
 bool names_match(const CertNames& names, const std::vector<std::string>& permitted);
 
+// A certificate name that is a wildcard ("*.example.com", any case, one
+// trailing dot allowed).
+bool is_wildcard_name(std::string_view cert_name);
+
+// names_match with the answer for tls.acceptWildcardCertificates: matched =
+// some entry matches some name; wildcard_only = every matching certificate
+// name is a wildcard (then wildcard is the first such name, as written in
+// the certificate). A caller refusing wildcard certificates refuses when
+// matched && wildcard_only.
+struct NameMatch {
+  bool matched = false;
+  bool wildcard_only = false;
+  std::string wildcard;
+};
+NameMatch match_names(const CertNames& names, const std::vector<std::string>& permitted);
+
+// One claimed host name (a message's HOSTNAME, an IP literal) against the
+// certificate: the rules of names_match, except that the claimed name is
+// never a pattern (a '*' in it matches nothing) and, when accept_wildcards
+// is false, a match only through a wildcard certificate name does not count.
+bool claimed_name_matches(const CertNames& names, std::string_view name, bool accept_wildcards);
+
 // "[DNS:a.example.net, IP:127.0.0.1]"; the CN appears as "CN:x" only when
 // it takes part in matching (no dNSName SAN). "[]" when there is nothing.
 std::string describe_names(const CertNames& names);

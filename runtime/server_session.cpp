@@ -72,6 +72,8 @@ void ServerLoop::established(ServerSession& s) {
     s.subject = s.tls->peer_subject();
     s.version = s.tls->tls_version();
     s.cipher = s.tls->cipher();
+    s.identity = s.tls->peer_identity();
+    s.accept_wildcards = s.tls->accept_wildcard_certificates();
   }
   const syslogtls_server_callbacks& cb = settings_.cb;
   if (cb.on_open != nullptr && cb.on_open(&s, settings_.user) != 0) {

@@ -99,6 +99,8 @@ struct ServerSession final : syslogtls_conn {
   std::string ip;
   unsigned port;
   std::string subject, version, cipher;
+  PeerIdentity identity;        // copied from the TLS session when it opened (syslogtls_conn_peer_*)
+  bool accept_wildcards = true; // the config's tls.acceptWildcardCertificates
   void* userdata = nullptr;
   Clock::time_point deadline{};       // handshake deadline
   Clock::time_point last_activity{};  // for the idle timeout

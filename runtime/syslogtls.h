@@ -108,6 +108,7 @@ SYSLOGTLS_API const char *syslogtls_errmsg(void);
 #define SYSLOGTLS_REASON_DRAIN_TIMEOUT 20       /* still sending when the stop bound expired */
 #define SYSLOGTLS_REASON_CLOSED 21              /* the peer closed the connection */
 #define SYSLOGTLS_REASON_ABORTED 22             /* aborted through the caller's abort flag */
+#define SYSLOGTLS_REASON_WILDCARD_REFUSED 23    /* only a wildcard certificate name matched, and wildcards are refused */
 
 /* Short constant text of a reason ("certificate not trusted"); static storage.
  * Returns: never NULL; "unknown reason" for unknown values. */
@@ -203,8 +204,18 @@ SYSLOGTLS_API int syslogtls_tls_config_set_auth_mode(syslogtls_tls_config *cfg, 
 /* A permitted peer: a DNS name, a wildcard ("*.example.com": '*' only as
  * the whole left-most label, one label), an IP address, or a fingerprint
  * ("SHA256:AA:BB:..", "SHA1:..", also "sha-256:"/"sha-1:"). Call once per
- * entry. SYSLOGTLS_E_INVAL for a malformed fingerprint or wildcard. */
+ * entry. Internationalised names (UTF-8 U-labels, "bücher.example") are
+ * converted to A-labels ("xn--bcher-kva.example") before comparison (RFC
+ * 5425 section 5.2, IDNA2008 through GnuTLS). SYSLOGTLS_E_INVAL for a
+ * malformed fingerprint or wildcard, or an invalid internationalised name;
+ * syslogtls_errmsg() then names the entry. */
 SYSLOGTLS_API int syslogtls_tls_config_add_permitted_peer(syslogtls_tls_config *cfg, const char *peer);
+/* Whether a peer may be authenticated by a wildcard name in its certificate
+ * ("*.example.com" in a dNSName SAN or CN), default 1 (on). 0: a peer whose
+ * only name matching the permitted peers (server) or the target (client) is
+ * a wildcard is refused, reason SYSLOGTLS_REASON_WILDCARD_REFUSED (RFC 5425
+ * section 5.2). Any non-zero value means on. */
+SYSLOGTLS_API int syslogtls_tls_config_set_accept_wildcard_certificates(syslogtls_tls_config *cfg, int on);
 /* Handshake timeout in milliseconds (default 10000; 0 = none). */
 SYSLOGTLS_API int syslogtls_tls_config_set_handshake_timeout(syslogtls_tls_config *cfg, unsigned ms);
 
@@ -229,13 +240,15 @@ SYSLOGTLS_API int syslogtls_tls_config_load(syslogtls_tls_config *cfg);
 #define SYSLOGTLS_SETTING_AUTH_MODE 5
 #define SYSLOGTLS_SETTING_PERMITTED_PEER 6
 #define SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT 7
+/* 8 is reserved */
+#define SYSLOGTLS_SETTING_ACCEPT_WILDCARD 9
 
 /* Returns: the SYSLOGTLS_SETTING_* of the last failure on cfg; SYSLOGTLS_SETTING_NONE
  * when the last setter or load succeeded, or for a NULL cfg. */
 SYSLOGTLS_API int syslogtls_tls_config_failed_setting(const syslogtls_tls_config *cfg);
 /* The library's words for a setting ("CA file", "certificate file", "private key
  * file", "priority string", "authentication mode", "permitted peer", "handshake
- * timeout"); static storage.
+ * timeout", "wildcard certificates"); static storage.
  * Returns: never NULL; "" for NONE, "unknown setting" for unknown values. */
 SYSLOGTLS_API const char *syslogtls_setting_name(int setting);
 
@@ -346,6 +359,39 @@ SYSLOGTLS_API const char *syslogtls_conn_peer_subject(const syslogtls_conn *conn
 /* "TLS1.3", cipher suite name; "" for plaintext. */
 SYSLOGTLS_API const char *syslogtls_conn_tls_version(const syslogtls_conn *conn);
 SYSLOGTLS_API const char *syslogtls_conn_cipher(const syslogtls_conn *conn);
+/* The peer certificate's identity. Computed once per session, when the
+ * handshake and the peer checks finished (not per call); shared by every
+ * call for that session. Every string is never NULL, valid until on_close
+ * returns, and "" for NULL conn, for a plaintext session, and when the peer
+ * presented no certificate (auth mode "anon" without a client certificate).
+ *  - peer_cn: the subject's CN (the first one, if several); "" if none;
+ *  - peer_issuer: the issuer DN (RFC 4514, like peer_subject);
+ *  - peer_san: the subjectAltName dNSName and iPAddress entries in
+ *    certificate order, separated by "," without blanks
+ *    ("a.example,b.example,192.0.2.1,2001:db8::1"); other SAN types are
+ *    left out; "" if none;
+ *  - peer_fingerprint: SHA-256 of the DER certificate, "SHA256:AB:CD:.."
+ *    (upper-case hex, colon separated, as in permitted peers);
+ *  - peer_hostname: the certificate's first dNSName SAN, or its CN when it
+ *    has no dNSName SAN; "" if neither. */
+SYSLOGTLS_API const char *syslogtls_conn_peer_cn(const syslogtls_conn *conn);
+SYSLOGTLS_API const char *syslogtls_conn_peer_issuer(const syslogtls_conn *conn);
+SYSLOGTLS_API const char *syslogtls_conn_peer_san(const syslogtls_conn *conn);
+SYSLOGTLS_API const char *syslogtls_conn_peer_fingerprint(const syslogtls_conn *conn);
+SYSLOGTLS_API const char *syslogtls_conn_peer_hostname(const syslogtls_conn *conn);
+/* Whether name (a host name such as a message's HOSTNAME, or an IP literal)
+ * is one of the peer certificate's names, by the rules of permitted peers:
+ * an IP literal against the iPAddress SANs; a DNS name (ASCII
+ * case-insensitive, one trailing dot ignored; a UTF-8 internationalised name
+ * is compared as its A-label) against the dNSName SANs, or the CN when there
+ * is no dNSName SAN; a wildcard certificate name ("*.example.com") matches
+ * one left-most label, unless the server's config refuses wildcard
+ * certificates (syslogtls_tls_config_set_accept_wildcard_certificates 0).
+ * name itself is never a pattern: a name containing '*' matches nothing.
+ * Thread: any of the server's callbacks for this connection.
+ * Returns: 1 if it matches; 0 if not, for NULL conn or name, "" name, an
+ * invalid internationalised name, and when there is no peer certificate. */
+SYSLOGTLS_API int syslogtls_conn_peer_name_matches(const syslogtls_conn *conn, const char *name);
 /* One pointer of user data per connection (NULL at first). The setter
  * returns nothing (a NULL conn is ignored). */
 SYSLOGTLS_API void syslogtls_conn_set_userdata(syslogtls_conn *conn, void *data);

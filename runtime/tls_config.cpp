@@ -9,6 +9,7 @@
 
 #include "error.hpp"
 #include "gnutls_ptr.hpp"
+#include "idna.hpp"
 
 namespace syslogtls {
 
@@ -16,6 +17,7 @@ struct TlsConfig::Impl {
   int role = SYSLOGTLS_ROLE_SERVER;
   int auth_mode = SYSLOGTLS_AUTH_X509_CERTVALID;
   unsigned handshake_timeout_ms = 10000;
+  bool accept_wildcards = true;
   std::string ca_file, cert_file, key_file, priority;
   std::vector<std::string> permitted_names;
   std::vector<peer::Fingerprint> permitted_fps;
@@ -257,9 +259,17 @@ void TlsConfig::add_permitted_peer(const std::string& entry) {
       impl_->permitted_fps.push_back(std::move(fp));
       return;
     }
-    if (!peer::is_ip_literal(entry) && !peer::check_permitted_name(entry, &reason))
+    if (peer::is_ip_literal(entry)) {
+      impl_->permitted_names.push_back(entry);
+      return;
+    }
+    if (!peer::check_permitted_name(entry, &reason))
       throw Error(SYSLOGTLS_E_INVAL, quoted(SYSLOGTLS_SETTING_PERMITTED_PEER, entry) + ": " + reason);
-    impl_->permitted_names.push_back(entry);
+    // RFC 5425 section 5.2: internationalised names compare as A-labels.
+    std::string ascii;
+    if (!to_alabel(entry, &ascii, &reason))
+      throw Error(SYSLOGTLS_E_INVAL, quoted(SYSLOGTLS_SETTING_PERMITTED_PEER, entry) + ": " + reason);
+    impl_->permitted_names.push_back(std::move(ascii));
   });
 }
 
@@ -267,6 +277,13 @@ void TlsConfig::set_handshake_timeout_ms(unsigned ms) {
   about(SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT, [&] {
     require_unloaded();
     impl_->handshake_timeout_ms = ms;
+  });
+}
+
+void TlsConfig::set_accept_wildcard_certificates(bool on) {
+  about(SYSLOGTLS_SETTING_ACCEPT_WILDCARD, [&] {
+    require_unloaded();
+    impl_->accept_wildcards = on;
   });
 }
 
@@ -291,6 +308,7 @@ bool TlsConfig::loaded() const { return impl_->loaded; }
 int TlsConfig::role() const { return impl_->role; }
 int TlsConfig::auth_mode() const { return impl_->auth_mode; }
 unsigned TlsConfig::handshake_timeout_ms() const { return impl_->handshake_timeout_ms; }
+bool TlsConfig::accept_wildcard_certificates() const { return impl_->accept_wildcards; }
 const std::vector<std::string>& TlsConfig::permitted_names() const { return impl_->permitted_names; }
 const std::vector<peer::Fingerprint>& TlsConfig::permitted_fingerprints() const {
   return impl_->permitted_fps;

@@ -32,6 +32,9 @@ class TlsConfig final {
   // E_INVAL "permitted peer 'x': reason" for a malformed wildcard or pin.
   void add_permitted_peer(const std::string& peer);
   void set_handshake_timeout_ms(unsigned ms);  // default 10000, 0 = none
+  // tls.acceptWildcardCertificates (default true): false refuses a peer
+  // whose only matching certificate name is a wildcard.
+  void set_accept_wildcard_certificates(bool on);
 
   // Checks the policy (x509/certvalid and x509/name need a CA file; a server
   // needs cert and key; cert and key go together; x509/fingerprint needs a
@@ -53,6 +56,7 @@ class TlsConfig final {
   int role() const;
   int auth_mode() const;
   unsigned handshake_timeout_ms() const;
+  bool accept_wildcard_certificates() const;
 
   // Policy, for the session's peer verification (stable after load()).
   // permitted_names(): name, wildcard and IP entries in the order given.

@@ -44,7 +44,7 @@ struct TlsSession::Impl {
 
   int verify() noexcept;
   std::string label() const {
-    return peer::peer_label(owner->peer_.ip, owner->peer_.port, owner->peer_subject_);
+    return peer::peer_label(owner->peer_.ip, owner->peer_.port, owner->identity_.subject);
   }
 };
 
@@ -120,7 +120,8 @@ int verify_cb(gnutls_session_t s) {
 
 int Impl::verify() noexcept {
   try {
-    PeerVerdict v = check_peer_certificate(session.get(), *cfg, owner->peer_.server_name, &owner->peer_subject_);
+    PeerVerdict v = check_peer_certificate(session.get(), *cfg, owner->peer_.server_name, &owner->identity_);
+    owner->identity_done_ = true;
     if (v.accepted) return 0;
     refusal = label() + " refused: " + v.why;
     refusal_reason = v.reason;
@@ -255,10 +256,13 @@ Io TlsSession::handshake() {
     int rc = gnutls_handshake(s);
     if (rc == GNUTLS_E_SUCCESS) {
       m.done = true;
-      if (peer_subject_.empty()) {
-        unsigned n = 0;
-        const gnutls_datum_t* certs = gnutls_certificate_get_peers(s, &n);
-        if (certs != nullptr && n > 0) peer_subject_ = certificate_subject(certs[0]);
+      if (!identity_done_) {
+        try {
+          identity_ = session_peer_identity(s);
+        } catch (...) {
+          identity_ = PeerIdentity();  // out of memory: no identity rather than a failed session
+        }
+        identity_done_ = true;
       }
       return Io::done;
     }
@@ -373,6 +377,8 @@ std::string TlsSession::requested_server_name() const {
     return "";
   return std::string(name, strnlen(name, size));
 }
+
+bool TlsSession::accept_wildcard_certificates() const { return impl_->cfg->accept_wildcard_certificates(); }
 
 bool TlsSession::certificate_requested() const {
   return impl_->done && gnutls_certificate_client_get_request_status(impl_->session.get()) != 0;

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "peer_certificate.hpp"
 #include "tls_config.hpp"
 
 namespace syslogtls {
@@ -123,7 +124,13 @@ class TlsSession final {
   // presented; also set when the peer was refused).
   std::string tls_version() const;
   std::string cipher() const;
-  const std::string& peer_subject() const { return peer_subject_; }
+  const std::string& peer_subject() const { return identity_.subject; }
+  // The peer certificate's identity, extracted once in the peer check (or at
+  // the end of the handshake when no check ran, e.g. anon): present ==
+  // false when the peer presented no certificate.
+  const PeerIdentity& peer_identity() const { return identity_; }
+  // The config's tls.acceptWildcardCertificates (for claimed-name matching).
+  bool accept_wildcard_certificates() const;
   const PeerInfo& peer() const { return peer_; }
   // Server role, after the handshake: the SNI host name the client asked
   // for ("" if none).
@@ -139,7 +146,8 @@ class TlsSession final {
  private:
   std::unique_ptr<Impl> impl_;
   PeerInfo peer_;
-  std::string peer_subject_;
+  PeerIdentity identity_;
+  bool identity_done_ = false;  // identity_ was extracted (by the check or at the end)
   int error_code_ = 0;
   int error_reason_ = SYSLOGTLS_REASON_NONE;
   std::string error_text_;

@@ -199,3 +199,68 @@ TEST_CASE("peer_label wording") {
   CHECK(peer_label("127.0.0.1", 40000, "CN=rogue") == "peer 127.0.0.1:40000 (subject 'CN=rogue')");
   CHECK(peer_label("::1", 6514, "") == "peer [::1]:6514");
 }
+
+TEST_CASE("match_names: says when only a wildcard certificate name matched") {
+  CertNames n;
+  n.dns = {"host.example.net", "*.wild.example.net"};
+  n.ips = {{192, 0, 2, 1}};
+  NameMatch m = match_names(n, {"host.example.net"});
+  CHECK(m.matched);
+  CHECK_FALSE(m.wildcard_only);
+  m = match_names(n, {"a.wild.example.net"});
+  CHECK(m.matched);
+  CHECK(m.wildcard_only);
+  CHECK(m.wildcard == "*.wild.example.net");
+  // an exact name anywhere in the list wins over the wildcard
+  m = match_names(n, {"a.wild.example.net", "192.0.2.1"});
+  CHECK(m.matched);
+  CHECK_FALSE(m.wildcard_only);
+  CHECK(m.wildcard.empty());
+  m = match_names(n, {"a.wild.example.net", "HOST.example.net."});
+  CHECK_FALSE(m.wildcard_only);
+  // a wildcard in the permitted list is the operator's, not the certificate's
+  m = match_names(n, {"*.example.net"});
+  CHECK(m.matched);
+  CHECK_FALSE(m.wildcard_only);
+  // identical wildcards: the certificate's name is a wildcard
+  m = match_names(n, {"*.WILD.example.net"});
+  CHECK(m.matched);
+  CHECK(m.wildcard_only);
+  m = match_names(n, {"other.example.net"});
+  CHECK_FALSE(m.matched);
+  CHECK_FALSE(m.wildcard_only);
+  // CN-only certificate with a wildcard CN
+  CertNames cn;
+  cn.cns = {"*.Example.Org"};
+  m = match_names(cn, {"a.example.org"});
+  CHECK(m.matched);
+  CHECK(m.wildcard_only);
+  CHECK(m.wildcard == "*.Example.Org");
+  CHECK(is_wildcard_name("*.example.org."));
+  CHECK_FALSE(is_wildcard_name("a.example.org"));
+  CHECK_FALSE(is_wildcard_name("f*.example.org"));
+}
+
+TEST_CASE("claimed_name_matches: a claimed host name against the certificate") {
+  CertNames n;
+  n.dns = {"host.example.net", "*.wild.example.net"};
+  n.ips = {{192, 0, 2, 1}};
+  n.cns = {"cn.example.net"};
+  CHECK(claimed_name_matches(n, "host.example.net", true));
+  CHECK(claimed_name_matches(n, "Host.Example.Net.", false));
+  CHECK(claimed_name_matches(n, "192.0.2.1", false));
+  CHECK(claimed_name_matches(n, "::ffff:192.0.2.1", false));
+  CHECK_FALSE(claimed_name_matches(n, "192.0.2.2", true));
+  CHECK(claimed_name_matches(n, "a.wild.example.net", true));
+  CHECK_FALSE(claimed_name_matches(n, "a.wild.example.net", false));
+  CHECK_FALSE(claimed_name_matches(n, "cn.example.net", true));
+  CHECK_FALSE(claimed_name_matches(n, "*.wild.example.net", true));
+  CHECK_FALSE(claimed_name_matches(n, "*.example.net", true));
+  CHECK_FALSE(claimed_name_matches(n, "", true));
+  CHECK_FALSE(claimed_name_matches(n, "SHA256:AA:BB", true));
+  CertNames cn;
+  cn.cns = {"legacy.example.net"};
+  CHECK(claimed_name_matches(cn, "LEGACY.example.net", true));
+  CHECK_FALSE(claimed_name_matches(cn, "other.example.net", true));
+  CHECK_FALSE(claimed_name_matches(CertNames{}, "host.example.net", true));
+}

@@ -5,6 +5,7 @@
 
 #include "capi_tls.hpp"
 #include "error.hpp"
+#include "idna.hpp"
 #include "test_certs.hpp"
 #include "tls_config.hpp"
 
@@ -211,6 +212,71 @@ TEST_CASE("permitted peers: names, IPs and fingerprints are sorted; bad ones ref
   CHECK(code_of([&] { TlsConfig bad(5); }, &text) == SYSLOGTLS_E_INVAL);
 }
 
+TEST_CASE("permitted peers: internationalised names become A-labels; invalid ones are refused") {
+  TlsConfig cfg(SYSLOGTLS_ROLE_SERVER);
+  std::string text;
+  cfg.add_permitted_peer("bücher.example");
+  cfg.add_permitted_peer("*.Bücher.example");
+  cfg.add_permitted_peer("straße.example.");
+  cfg.add_permitted_peer("xn--bcher-kva.example");
+  cfg.add_permitted_peer("plain.example");
+  CHECK(cfg.permitted_names() == std::vector<std::string>{"xn--bcher-kva.example", "*.xn--bcher-kva.example",
+                                                          "xn--strae-oqa.example.", "xn--bcher-kva.example",
+                                                          "plain.example"});
+  CHECK(code_of([&] { cfg.add_permitted_peer("-bücher.example"); }, &text) == SYSLOGTLS_E_INVAL);
+  CHECK(has(text, "permitted peer '-bücher.example': not a valid internationalised domain name"));
+  CHECK(cfg.failed_setting() == SYSLOGTLS_SETTING_PERMITTED_PEER);
+  CHECK(code_of([&] { cfg.add_permitted_peer("b\xfc.example"); }, &text) == SYSLOGTLS_E_INVAL);  // Latin-1, not UTF-8
+  CHECK(has(text, "not a valid internationalised domain name"));
+  CHECK(code_of([&] { cfg.add_permitted_peer("bü cher.example"); }, &text) == SYSLOGTLS_E_INVAL);
+  CHECK(has(text, "blanks"));
+  CHECK(code_of([&] { cfg.add_permitted_peer("f*ü.example"); }, &text) == SYSLOGTLS_E_INVAL);
+  CHECK(has(text, "wildcard"));
+  CHECK(cfg.permitted_names().size() == 5);
+}
+
+TEST_CASE("to_alabel: U-labels to A-labels through GnuTLS") {
+  std::string out, why;
+  CHECK(syslogtls::to_alabel("bücher.example", &out, &why));
+  CHECK(out == "xn--bcher-kva.example");
+  CHECK(syslogtls::to_alabel("BÜCHER.Example", &out, &why));
+  CHECK(out == "xn--bcher-kva.example");
+  CHECK(syslogtls::to_alabel("*.bücher.example", &out, &why));
+  CHECK(out == "*.xn--bcher-kva.example");
+  CHECK(syslogtls::to_alabel("Plain.Example", &out, &why));
+  CHECK(out == "Plain.Example");  // ASCII: unchanged
+  CHECK_FALSE(syslogtls::to_alabel("-bücher.example", &out, &why));
+  CHECK(has(why, "not a valid internationalised domain name (IDNA2008)"));
+  CHECK_FALSE(syslogtls::to_alabel("\xff\xfe.example", &out, &why));
+  CHECK(syslogtls::is_ascii("a.example"));
+  CHECK_FALSE(syslogtls::is_ascii("ü"));
+}
+
+TEST_CASE("accept wildcard certificates: default on, settable before load, named as a setting") {
+  TlsConfig cfg(SYSLOGTLS_ROLE_CLIENT);
+  CHECK(cfg.accept_wildcard_certificates());
+  cfg.set_accept_wildcard_certificates(false);
+  CHECK_FALSE(cfg.accept_wildcard_certificates());
+  syslogtls_tls_config* c = nullptr;
+  REQUIRE(syslogtls_tls_config_new(&c, SYSLOGTLS_ROLE_CLIENT) == SYSLOGTLS_OK);
+  CHECK(syslogtls_tls_config_set_accept_wildcard_certificates(c, 0) == SYSLOGTLS_OK);
+  CHECK_FALSE(c->rep->accept_wildcard_certificates());
+  CHECK(syslogtls_tls_config_set_accept_wildcard_certificates(c, 7) == SYSLOGTLS_OK);
+  CHECK(c->rep->accept_wildcard_certificates());
+  CHECK(syslogtls_tls_config_set_auth_mode(c, SYSLOGTLS_AUTH_ANON) == SYSLOGTLS_OK);
+  REQUIRE(syslogtls_tls_config_load(c) == SYSLOGTLS_OK);
+  CHECK(syslogtls_tls_config_set_accept_wildcard_certificates(c, 0) == SYSLOGTLS_E_STATE);
+  CHECK(syslogtls_tls_config_set_accept_wildcard_certificates(nullptr, 0) == SYSLOGTLS_E_INVAL);
+  CHECK(syslogtls_tls_config_add_permitted_peer(c, "x.example") == SYSLOGTLS_E_STATE);
+  syslogtls_tls_config_free(c);
+  syslogtls_tls_config* d = nullptr;
+  REQUIRE(syslogtls_tls_config_new(&d, SYSLOGTLS_ROLE_SERVER) == SYSLOGTLS_OK);
+  CHECK(syslogtls_tls_config_add_permitted_peer(d, "-bücher.example") == SYSLOGTLS_E_INVAL);
+  CHECK(has(syslogtls_errmsg(), "permitted peer '-bücher.example': not a valid internationalised domain name"));
+  CHECK(syslogtls_tls_config_failed_setting(d) == SYSLOGTLS_SETTING_PERMITTED_PEER);
+  syslogtls_tls_config_free(d);
+}
+
 TEST_CASE_FIXTURE(Fixture, "C API: config lifecycle, auth mode names, errors through syslogtls_errmsg") {
   syslogtls_tls_config* cfg = nullptr;
   REQUIRE(syslogtls_tls_config_new(&cfg, SYSLOGTLS_ROLE_SERVER) == SYSLOGTLS_OK);
@@ -335,8 +401,10 @@ TEST_CASE("setting and reason names are the runtime's words") {
   CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_AUTH_MODE)) == "authentication mode");
   CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_PERMITTED_PEER)) == "permitted peer");
   CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT)) == "handshake timeout");
+  CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_ACCEPT_WILDCARD)) == "wildcard certificates");
+  CHECK(std::string(syslogtls_setting_name(8)) == "unknown setting");  // reserved
   CHECK(std::string(syslogtls_setting_name(99)) == "unknown setting");
-  for (int r = SYSLOGTLS_REASON_NONE; r <= SYSLOGTLS_REASON_ABORTED; ++r) {
+  for (int r = SYSLOGTLS_REASON_NONE; r <= SYSLOGTLS_REASON_WILDCARD_REFUSED; ++r) {
     INFO(r);
     const std::string name = syslogtls_reason_name(r);
     CHECK_FALSE(name.empty());
@@ -344,5 +412,6 @@ TEST_CASE("setting and reason names are the runtime's words") {
   }
   CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_UNTRUSTED)) == "certificate not trusted");
   CHECK(std::string(syslogtls_reason_name(-1)) == "unknown reason");
-  CHECK(std::string(syslogtls_reason_name(23)) == "unknown reason");
+  CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_WILDCARD_REFUSED)) == "wildcard certificate refused");
+  CHECK(std::string(syslogtls_reason_name(24)) == "unknown reason");
 }

@@ -74,6 +74,7 @@ struct Side {
   std::string ca, cert, key, priority;
   int mode = SYSLOGTLS_AUTH_X509_CERTVALID;
   std::vector<std::string> peers;
+  bool wildcards = true;  // tls.acceptWildcardCertificates
 };
 
 std::shared_ptr<const TlsConfig> make_config(int role, const Side& s) {
@@ -84,6 +85,7 @@ std::shared_ptr<const TlsConfig> make_config(int role, const Side& s) {
   cfg->set_priority(s.priority);
   cfg->set_auth_mode(s.mode);
   for (const auto& p : s.peers) cfg->add_permitted_peer(p);
+  cfg->set_accept_wildcard_certificates(s.wildcards);
   cfg->load();
   return cfg;
 }
@@ -312,6 +314,75 @@ TEST_CASE_FIXTURE(Pki, "server x509/name: permitted peers, wildcard, mismatch, C
   Link cn(c, s);
   cn.handshake();
   CHECK_MESSAGE(cn.sio == Io::done, cn.server->error_text());
+}
+
+TEST_CASE_FIXTURE(Pki, "server: a wildcard client certificate is refused when wildcards are off") {
+  auto wild = ca.issue({"*.clients.example", {"*.clients.example"}, {}});
+  Side c = client_side();
+  c.cert = wild.cert;
+  c.key = wild.key;
+  Side s = server_side(SYSLOGTLS_AUTH_X509_NAME);
+  s.peers = {"a.clients.example"};
+  Link on(c, s);
+  on.handshake();
+  CHECK_MESSAGE(on.sio == Io::done, on.server->error_text());
+  s.wildcards = false;
+  Link off(c, s);
+  off.handshake();
+  CHECK(off.sio == Io::failed);
+  CHECK(off.server->error_code() == SYSLOGTLS_E_PEER_REJECTED);
+  CHECK(off.server->error_reason() == SYSLOGTLS_REASON_WILDCARD_REFUSED);
+  CHECK(off.server->error_text() ==
+        "peer 127.0.0.1:40000 (subject 'CN=*.clients.example') refused: wildcard certificate refused: only the "
+        "wildcard name '*.clients.example' of the certificate matches the permitted peers [a.clients.example] "
+        "(wildcard certificates are not accepted)");
+  // an exact name of the same certificate still passes with wildcards off
+  auto both = ca.issue({"x", {"*.clients.example", "b.clients.example"}, {}});
+  c.cert = both.cert;
+  c.key = both.key;
+  s.peers = {"b.clients.example"};
+  Link exact(c, s);
+  exact.handshake();
+  CHECK_MESSAGE(exact.sio == Io::done, exact.server->error_text());
+}
+
+TEST_CASE_FIXTURE(Pki, "client: a wildcard server certificate is refused when wildcards are off") {
+  auto wild = ca.issue({"wild", {"*.example.net"}, {}});
+  Side s = server_side();
+  s.cert = wild.cert;
+  s.key = wild.key;
+  Link on(client_side(), s, "logs.example.net");
+  on.handshake();
+  CHECK_MESSAGE(on.cio == Io::done, on.client->error_text());
+  Side c = client_side();
+  c.wildcards = false;
+  Link off(c, s, "logs.example.net");
+  off.handshake();
+  CHECK(off.cio == Io::failed);
+  CHECK(off.client->error_reason() == SYSLOGTLS_REASON_WILDCARD_REFUSED);
+  CHECK(has(off.client->error_text(), "refused: wildcard certificate refused: only the wildcard name "
+                                      "'*.example.net' of the certificate matches the permitted peers "
+                                      "[logs.example.net]"));
+}
+
+TEST_CASE_FIXTURE(Pki, "IDN: a U-label permitted peer matches the A-label certificate") {
+  auto idn = ca.issue({"xn--bcher-kva.example", {"xn--bcher-kva.example"}, {}});
+  auto other = ca.issue({"buecher.example", {"buecher.example"}, {}});
+  Side c = client_side();
+  c.cert = idn.cert;
+  c.key = idn.key;
+  Side s = server_side(SYSLOGTLS_AUTH_X509_NAME);
+  s.peers = {"bücher.example"};
+  Link ok(c, s);
+  ok.handshake();
+  CHECK_MESSAGE(ok.sio == Io::done, ok.server->error_text());
+  c.cert = other.cert;
+  c.key = other.key;
+  Link bad(c, s);
+  bad.handshake();
+  CHECK(bad.sio == Io::failed);
+  CHECK(bad.server->error_reason() == SYSLOGTLS_REASON_NAME_MISMATCH);
+  CHECK(has(bad.server->error_text(), "match none of the permitted peers [xn--bcher-kva.example]"));
 }
 
 TEST_CASE_FIXTURE(Pki, "expired and not-yet-valid certificates are refused with their dates") {
