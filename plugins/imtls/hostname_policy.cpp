@@ -6,45 +6,6 @@
 #include <utility>
 
 namespace imtls {
-namespace {
-
-struct ModeName {
-  const char* name;
-  HostnameCheck mode;
-};
-constexpr ModeName kModes[] = {
-    {"off", HostnameCheck::kOff},         {"warn", HostnameCheck::kWarn},
-    {"tag", HostnameCheck::kTag},         {"enforce", HostnameCheck::kEnforce},
-    {"replace", HostnameCheck::kReplace},
-};
-
-bool equalsNoCase(std::string_view a, const char* b) noexcept {
-  std::size_t i = 0;
-  for (; i < a.size() && b[i] != '\0'; ++i) {
-    unsigned char x = static_cast<unsigned char>(a[i]);
-    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + ('a' - 'A'));
-    if (x != static_cast<unsigned char>(b[i])) return false;
-  }
-  return i == a.size() && b[i] == '\0';
-}
-
-}  // namespace
-
-bool parseHostnameCheck(std::string_view text, HostnameCheck& out) noexcept {
-  for (const auto& m : kModes) {
-    if (equalsNoCase(text, m.name)) {
-      out = m.mode;
-      return true;
-    }
-  }
-  return false;
-}
-
-const char* hostnameCheckName(HostnameCheck mode) noexcept {
-  for (const auto& m : kModes)
-    if (m.mode == mode) return m.name;
-  return "?";
-}
 
 HostnamePolicy::HostnamePolicy(HostnameCheck mode, NameMatcher match, const void* ctx, std::string primaryName)
     : mode_(mode), match_(match), ctx_(ctx), primary_(std::move(primaryName)) {}
@@ -52,9 +13,10 @@ HostnamePolicy::HostnamePolicy(HostnameCheck mode, NameMatcher match, const void
 bool HostnamePolicy::matches(std::string_view name) {
   if (haveLast_ && name == lastClaimed_) return lastMatched_;
   ++comparisons_;
-  lastMatched_ = match_ != nullptr && match_(ctx_, name.data(), name.size()) == 1;
   lastClaimed_.assign(name.data(), name.size());
   haveLast_ = true;
+  lastMatched_ = match_ != nullptr && name.find('\0') == std::string_view::npos &&
+                 match_(ctx_, lastClaimed_.c_str()) == 1;
   return lastMatched_;
 }
 

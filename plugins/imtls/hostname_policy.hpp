@@ -5,7 +5,8 @@
 // for each message of the session, in order; it caches the last claimed
 // HOSTNAME and its result, so a sender that always claims the same HOSTNAME
 // costs one comparison per message. The certificate's names are matched by
-// a NameMatcher (in imtls: the runtime's tls.permittedPeer rules).
+// a NameMatcher (in imtls: the runtime's tls.permittedPeer rules). A
+// HOSTNAME holding a NUL byte matches nothing (the matcher takes C strings).
 //
 // Concurrency & Locking: a policy belongs to one session and is used by the
 // one thread serving it at a time; no locking.
@@ -15,18 +16,13 @@
 #include <string>
 #include <string_view>
 
+#include "hostname_check.hpp"
 #include "syslog_header.hpp"
 
 namespace imtls {
 
-enum class HostnameCheck { kOff, kWarn, kTag, kEnforce, kReplace };
-
-// off|warn|tag|enforce|replace, any case. false if unknown.
-bool parseHostnameCheck(std::string_view text, HostnameCheck& out) noexcept;
-const char* hostnameCheckName(HostnameCheck mode) noexcept;
-
-// 1 when name (len bytes) is one of the certificate's names, else 0.
-using NameMatcher = int (*)(const void* ctx, const char* name, std::size_t len);
+// 1 when name (NUL-terminated) is one of the certificate's names, else 0.
+using NameMatcher = int (*)(const void* ctx, const char* name);
 
 struct HostnameDecision {
   enum Action {

@@ -35,10 +35,10 @@ struct FakeCert {
   std::set<std::string> names;
   int asked = 0;
 };
-int fakeMatch(const void* ctx, const char* name, std::size_t len) {
+int fakeMatch(const void* ctx, const char* name) {
   auto* c = const_cast<FakeCert*>(static_cast<const FakeCert*>(ctx));
   ++c->asked;
-  std::string n(name, len);
+  std::string n(name);
   for (auto& ch : n) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
   return c->names.count(n) ? 1 : 0;
 }
@@ -181,6 +181,16 @@ TEST_CASE("policy: matching HOSTNAMEs pass; the last result is cached") {
   CHECK(decide(p, "<13>Jan  1 00:00:00 127.0.0.1 t: m").action == HostnameDecision::kPass);
   CHECK(decide(p, "<13>1 - A.example app - - - m").action == HostnameDecision::kPass);
   CHECK(cert.asked == 3);  // the cache holds one name
+}
+
+TEST_CASE("policy: a HOSTNAME with a NUL byte matches nothing") {
+  FakeCert cert{{"a.example"}};
+  imtls::HostnamePolicy p(HostnameCheck::kWarn, &fakeMatch, &cert, "a.example");
+  const std::string m("<13>1 - a.example\0x app - - - m", 30);
+  const auto d = decide(p, m);
+  CHECK(d.claimed.size() == 11);
+  CHECK(d.mismatch);
+  CHECK(cert.asked == 0);
 }
 
 TEST_CASE("policy: off decides nothing and asks nothing") {
