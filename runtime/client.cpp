@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "error.hpp"
+#include "idna.hpp"
 
 namespace syslogtls {
 
@@ -38,6 +39,14 @@ int reason_of_code(int code) {
     case SYSLOGTLS_E_PEER_REJECTED: return SYSLOGTLS_REASON_CERT_INVALID;
     default: return SYSLOGTLS_REASON_NONE;
   }
+}
+
+// name as A-labels; false + *text ("target 'x': not a valid ...") if invalid.
+bool ascii_name(const std::string& name, const char* what, std::string* out, std::string* text) {
+  std::string why;
+  if (to_alabel(name, out, &why)) return true;
+  *text = std::string(what) + " '" + name + "': " + why;
+  return false;
 }
 
 }  // namespace
@@ -110,11 +119,19 @@ void Client::connect(const std::string& host, unsigned port, const std::string& 
     if (host.empty()) throw Error(SYSLOGTLS_E_INVAL, "no target host given");
     if (port == 0 || port > 65535)
       throw Error(SYSLOGTLS_E_INVAL, "invalid port " + std::to_string(port) + " for " + host);
-    connect_tcp_to(host, port, connect_timeout_ms);
+    // RFC 5425 section 5.2: an internationalised target is resolved, sent as
+    // SNI and matched as its A-labels.
+    std::string ascii_host, ascii_sni, bad;
+    if (!ascii_name(host, "target", &ascii_host, &bad) ||
+        (!server_name.empty() && !ascii_name(server_name, "server name", &ascii_sni, &bad)))
+      fail(SYSLOGTLS_E_INVAL, SYSLOGTLS_REASON_RESOLVE, bad);
+    if (server_name.empty()) ascii_sni = ascii_host;
+    connect_tcp_to(ascii_host, port, connect_timeout_ms);
+    if (ascii_host != host) target_ = describe_target(host, format_endpoint(peer_ip_, peer_port_));
     set_nodelay(fd_.get());
     if (keepalive_) syslogtls::set_keepalive(fd_.get(), true);
     transport_ = std::make_unique<FdTransport>(fd_.get());
-    if (cfg_) handshake(host, server_name);
+    if (cfg_) handshake(ascii_host, ascii_sni);
     connected_ = true;
   });
 }

@@ -31,6 +31,11 @@ int loadTlsHandshakeTimeout(syslogtls_tls_config* c, const TlsValues& v) {
   return syslogtls_tls_config_set_handshake_timeout(c, static_cast<unsigned>(*v.handshakeTimeout) * 1000u);
 }
 
+int loadTlsAcceptWildcard(syslogtls_tls_config* c, const TlsValues& v) {
+  if (!v.acceptWildcardCertificates) return SYSLOGTLS_OK;
+  return syslogtls_tls_config_set_accept_wildcard_certificates(c, *v.acceptWildcardCertificates ? 1 : 0);
+}
+
 TlsValues inheritTls(const TlsValues& instance, const TlsValues& module) {
   TlsValues r;
   for (const auto& row : kTlsParams) row.inherit(r, instance, module);

@@ -33,6 +33,7 @@ enum TlsScope : unsigned {
 // tls.* values as given in one module(), input() or action().
 // std::nullopt = not given there.
 struct TlsValues {
+  std::optional<bool> acceptWildcardCertificates;  // default on (runtime default)
   std::optional<std::string> caFile, certFile, keyFile, authMode, priorityString, serverName;
   std::optional<std::vector<std::string>> permittedPeers;
   std::optional<long long> handshakeTimeout;  // seconds
@@ -80,6 +81,7 @@ int loadTlsEach(syslogtls_tls_config* c, const TlsValues& v) {
   return SYSLOGTLS_OK;
 }
 int loadTlsHandshakeTimeout(syslogtls_tls_config* c, const TlsValues& v);  // seconds -> ms
+int loadTlsAcceptWildcard(syslogtls_tls_config* c, const TlsValues& v);
 
 using TlsLoadFn = int (*)(syslogtls_tls_config*, const TlsValues&);
 
@@ -115,6 +117,8 @@ inline constexpr TlsParamRow kTlsParams[] = {
     tlsRow<&TlsValues::permittedPeers,
            &loadTlsEach<&TlsValues::permittedPeers, &syslogtls_tls_config_add_permitted_peer>>(
         "tls.permittedPeer", rs::eCmdHdlrArray, kTlsAll, SYSLOGTLS_SETTING_PERMITTED_PEER, "none"),
+    tlsRow<&TlsValues::acceptWildcardCertificates, &loadTlsAcceptWildcard>(  // RFC 5425 5.2
+        "tls.acceptWildcardCertificates", rs::eCmdHdlrBinary, kTlsAll, SYSLOGTLS_SETTING_ACCEPT_WILDCARD, "on"),
     tlsRow<&TlsValues::priorityString,
            &loadTlsString<&TlsValues::priorityString, &syslogtls_tls_config_set_priority>>(
         "tls.priorityString", rs::eCmdHdlrString, kTlsAll, SYSLOGTLS_SETTING_PRIORITY, "SYSLOGTLS_DEFAULT_PRIORITY"),

@@ -42,6 +42,9 @@ TEST_CASE("host: the tls.* rows a table gets depend on the scope") {
   CHECK(hasRow(input, "tls.caFile"));
   CHECK(hasRow(input, "tls.handshakeTimeout"));
   CHECK_FALSE(hasRow(input, "tls.serverName"));
+  CHECK(hasRow(input, "tls.acceptWildcardCertificates"));
+  CHECK(hasRow(action, "tls.acceptWildcardCertificates"));
+  CHECK(hasRow(module, "tls.acceptWildcardCertificates"));
   CHECK(hasRow(action, "tls.serverName"));
   CHECK(hasRow(action, "tls.permittedPeer"));
   CHECK_FALSE(hasRow(module, "tls.serverName"));
@@ -56,6 +59,7 @@ TEST_CASE("host: every runtime setting maps to one parameter name") {
   CHECK(std::string(host::tlsParamName(SYSLOGTLS_SETTING_AUTH_MODE)) == "tls.authMode");
   CHECK(std::string(host::tlsParamName(SYSLOGTLS_SETTING_PERMITTED_PEER)) == "tls.permittedPeer");
   CHECK(std::string(host::tlsParamName(SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT)) == "tls.handshakeTimeout");
+  CHECK(std::string(host::tlsParamName(SYSLOGTLS_SETTING_ACCEPT_WILDCARD)) == "tls.acceptWildcardCertificates");
   CHECK(host::tlsParamName(SYSLOGTLS_SETTING_NONE) == nullptr);
   CHECK(host::tlsParamName(999) == nullptr);
 }
@@ -95,4 +99,26 @@ TEST_CASE("host: handshake timeout outside the role's range names the parameter"
   std::string err;
   CHECK_FALSE(host::buildTlsConfig(host::TlsRole{SYSLOGTLS_ROLE_CLIENT, 1, 60}, v, SYSLOGTLS_AUTH_ANON, err));
   CHECK(err.find("parameter 'tls.handshakeTimeout': out of range (was 0, allowed 1-60 s)") == 0);
+}
+
+TEST_CASE("host: tls.acceptWildcardCertificates inherits and reaches the runtime") {
+  host::TlsValues m;
+  m.acceptWildcardCertificates = false;
+  host::TlsValues a;
+  CHECK(host::inheritTls(a, m).acceptWildcardCertificates == std::optional<bool>(false));
+  a.acceptWildcardCertificates = true;
+  CHECK(host::inheritTls(a, m).acceptWildcardCertificates == std::optional<bool>(true));
+  host::TlsValues v;
+  v.acceptWildcardCertificates = false;
+  std::string err;
+  CHECK_MESSAGE(host::buildTlsConfig(host::TlsRole{SYSLOGTLS_ROLE_CLIENT, 1, 60}, v, SYSLOGTLS_AUTH_ANON, err), err);
+}
+
+TEST_CASE("host: an invalid internationalised permitted peer names tls.permittedPeer") {
+  host::TlsValues v;
+  v.permittedPeers = std::vector<std::string>{"ok.example", "-b\xc3\xbc" "cher.example"};
+  std::string err;
+  CHECK_FALSE(host::buildTlsConfig(host::TlsRole{SYSLOGTLS_ROLE_CLIENT, 1, 60}, v, SYSLOGTLS_AUTH_ANON, err));
+  CHECK_MESSAGE(err.find("parameter 'tls.permittedPeer': permitted peer '-b\xc3\xbc" "cher.example': not a valid "
+                         "internationalised domain name") == 0, err);
 }

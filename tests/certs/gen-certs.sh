@@ -15,6 +15,12 @@
 #                                    2020-01-01 .. 2021-01-01 (expired)
 #   other-ca.pem, other-ca-key.pem   a second, untrusted CA
 #   rogue-cert.pem, rogue-key.pem    CN=client.example.net, signed by other-ca
+#   idn-cert.pem, idn-key.pem        CN=xn--bcher-kva.example (the A-label of
+#                                    bücher.example); SAN DNS:xn--bcher-kva.example
+#                                    only; TLS server and client
+#   wildcard-cert.pem, wildcard-key.pem CN=*.example.test; SAN DNS:*.example.test
+#                                    only (a wildcard name and nothing else);
+#                                    TLS server and client
 #   *.fp-sha256 / *.fp-sha1          fingerprints of client/rogue certs in
 #                                    RFC 5425 format (SHA256:AB:CD:...)
 #   idfull-cert.pem, idfull-key.pem  CN=idfull.example; SAN DNS:idfull.example,
@@ -166,6 +172,12 @@ if command -v openssl >/dev/null 2>&1; then
 fi
 rm -f ./*.tmpl ./*.csr ./*.ext ./*.cnf
 rm -rf ./ca-db-*
+
+# RFC 5425 section 5.2 name matching: an internationalised name (A-label) and
+# a certificate whose only name is a wildcard.
+cert idn ca xn--bcher-kva.example "dns:xn--bcher-kva.example" both
+cert wildcard ca '*.example.test' 'dns:*.example.test' both
+rm -f ./*.tmpl ./*.csr ./*.ext ./*.cnf
 
 # peer identity as message metadata, HOSTNAME policy
 cert idfull ca idfull.example "dns:idfull.example dns:alt.idfull.example ip:127.0.0.1" client

@@ -330,3 +330,39 @@ TEST_CASE("client: check() reports a server that closed the session") {
   CHECK_FALSE(cl.connected());
   CHECK(code_of([&] { cl.send("x", 1, 100); }, &text) == SYSLOGTLS_E_STATE);
 }
+
+TEST_CASE("client: an internationalised server name is matched and sent as its A-label") {
+  Pki pki;
+  auto idn = pki.ca.issue({"xn--bcher-kva.example", {"xn--bcher-kva.example"}, {}});
+  Events ev;
+  auto srv = start_server(pki.config(SYSLOGTLS_ROLE_SERVER, pki.ca.cert_file(), idn), ev);
+  Client cl(pki.config(SYSLOGTLS_ROLE_CLIENT, pki.ca.cert_file(), pki.client));
+  std::string text;
+  CHECK_MESSAGE(code_of([&] { cl.connect("127.0.0.1", srv->port(), "bücher.example", 5000); }, &text) == 0, text);
+  CHECK(cl.connected());
+  cl.close(2000);
+  CHECK(code_of([&] { cl.connect("127.0.0.1", srv->port(), "buecher.example", 5000); }, &text) ==
+        SYSLOGTLS_E_PEER_REJECTED);
+  CHECK(cl.last_reason() == SYSLOGTLS_REASON_NAME_MISMATCH);
+  srv->stop(1000);
+}
+
+TEST_CASE("client: an invalid internationalised target or server name is refused before connecting") {
+  Client cl(nullptr);
+  std::string text;
+  CHECK(code_of([&] { cl.connect("127.0.0.1", 6514, "-bücher.example", 2000); }, &text) == SYSLOGTLS_E_INVAL);
+  CHECK(text.find("server name '-bücher.example': not a valid internationalised domain name") == 0);
+  CHECK(cl.last_reason() == SYSLOGTLS_REASON_RESOLVE);
+  CHECK(code_of([&] { cl.connect("-bücher.example", 6514, "", 2000); }, &text) == SYSLOGTLS_E_INVAL);
+  CHECK(text.find("target '-bücher.example': not a valid internationalised domain name") == 0);
+  CHECK(cl.last_reason() == SYSLOGTLS_REASON_RESOLVE);
+  CHECK_FALSE(cl.connected());
+}
+
+TEST_CASE("client: an internationalised target is resolved as its A-label") {
+  Client cl(nullptr);
+  std::string text;
+  CHECK(code_of([&] { cl.connect("bücher.invalid", 6514, "", 2000); }, &text) == SYSLOGTLS_E_ADDR);
+  CHECK_MESSAGE(text.find("xn--bcher-kva.invalid") != std::string::npos, text);
+  CHECK(cl.last_reason() == SYSLOGTLS_REASON_RESOLVE);
+}
