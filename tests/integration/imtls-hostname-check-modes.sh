@@ -26,14 +26,15 @@ SPOOFED="2 4 6 9"   # a HOSTNAME that is none of the certificate's names
 NOHOST="7 8"        # no HOSTNAME at all
 
 gen_certs
-template='template(name="t_host" type="string" string="%msg% host=[%hostname%] mismatch=[%$!metadata!tls_hostname_mismatch%] claimed=[%$!metadata!tls_claimed_hostname%]\n")'
+template='template(name="t_host" type="string" string="%msg% host=[%hostname%] mismatch=[%$!metadata!tls_hostname_mismatch%] claimed=[%$!metadata!tls_claimed_hostname%] cn=[%$!metadata!tls_peer_cn%] root=[%$!tls_hostname_mismatch%%$!tls_claimed_hostname%]\n")'
 
-# run NAME MODE CERT: a receiver NAME with tls.hostnameCheck=MODE, two
-# sessions with certificate CERT, each sending in.txt
+# run NAME MODE CERT [PARAM...]: a receiver NAME with tls.hostnameCheck=MODE,
+# two sessions with certificate CERT, each sending in.txt
 run() {
     MODE=$1
-    _cert=$3
-    { echo "$template"; OUT_TEMPLATE=t_host imtls_conf "$MODE" "tls.hostnameCheck=\"$2\""; } \
+    _mode=$2 _cert=$3
+    shift 3
+    { echo "$template"; OUT_TEMPLATE=t_host imtls_conf "$MODE" "tls.hostnameCheck=\"$_mode\"" "$@"; } \
         > "$T/$MODE.conf" || exit $?
     start_rsyslogd "$MODE" "$T/$MODE.conf" "$T/$MODE.port"
     PORT=$(port_of "$T/$MODE.port") || exit $?
@@ -89,7 +90,7 @@ run warn warn ida
 wait_for_count "$T/warn.out" 20
 counters 8 0 0
 stop_rsyslogd warn
-for n in $SPOOFED; do expect_line "$n" 'mismatch=\[\] claimed=\[\]$'; done
+for n in $SPOOFED; do expect_line "$n" 'mismatch=\[\] claimed=\[\] cn=\[\] '; done
 expect_line 2 'host=\[evil\.example\]'
 expect_line 4 'host=\[spoof\.example\]'
 expect_line 9 'host=\[127\.0\.0\.1\]'
@@ -97,12 +98,15 @@ expect_line 3 'host=\[a2\.example\]'
 one_line_per_session "^warning .*$who: a message with HOSTNAME 'evil\\.example' that matches none of the certificate's names: counted .*tls\\.hostnameCheck=\"warn\".*further mismatches of this session are counted, not logged"
 
 # ---- tag: mismatching messages carry $!metadata!tls_hostname_mismatch = 1 ---------------
-run tag tag ida
+# with the peer's metadata too: the message's entry and the session's arrive
+# together under $!metadata (one msgAddMultiMetadata call)
+run tag tag ida 'tls.addPeerMetadata="on"'
 wait_for_count "$T/tag.out" 20
 counters 8 0 0
 stop_rsyslogd tag
-for n in $SPOOFED; do expect_line "$n" 'mismatch=\[1\] claimed=\[\]$'; done
-for n in 1 3 5 7 8 10; do expect_line "$n" 'mismatch=\[\] claimed=\[\]$'; done
+for n in $SPOOFED; do expect_line "$n" 'mismatch=\[1\] claimed=\[\] '; done
+for n in 1 3 5 7 8 10; do expect_line "$n" 'mismatch=\[\] claimed=\[\] '; done
+for n in 1 2 3 4 5 6 7 8 9 10; do expect_line "$n" 'cn=\[a\.example\] root=\[\]$'; done
 one_line_per_session "^warning .*$who: a message with HOSTNAME 'evil\\.example' .*tagged with \\\$!metadata!tls_hostname_mismatch .*\"tag\""
 
 # ---- enforce: mismatching messages and those without HOSTNAME are dropped --------------
@@ -118,21 +122,21 @@ done
 one_line_per_session "^err .*$who: a message with HOSTNAME 'evil\\.example' .*dropped \\(counter hostname\\.dropped\\) .*\"enforce\""
 
 # ---- replace: the certificate's first DNS name, the claim kept in metadata --------------
-run replace replace ida
+run replace replace ida 'tls.addPeerMetadata="on"'
 wait_for_count "$T/replace.out" 20
 counters 8 0 8
 stop_rsyslogd replace
-expect_line 2 'host=\[a\.example\] mismatch=\[\] claimed=\[evil\.example\]$'
-expect_line 4 'host=\[a\.example\] mismatch=\[\] claimed=\[spoof\.example\]$'
-expect_line 6 'host=\[a\.example\] mismatch=\[\] claimed=\[evil\.example\]$'
-expect_line 9 'host=\[a\.example\] mismatch=\[\] claimed=\[127\.0\.0\.1\]$'
-expect_line 3 'host=\[a2\.example\] mismatch=\[\] claimed=\[\]$'
-expect_line 5 'host=\[A\.EXAMPLE\] mismatch=\[\] claimed=\[\]$'
-expect_line 10 'host=\[a\.example\] mismatch=\[\] claimed=\[\]$'
+expect_line 2 'host=\[a\.example\] mismatch=\[\] claimed=\[evil\.example\] cn=\[a\.example\] root=\[\]$'
+expect_line 4 'host=\[a\.example\] mismatch=\[\] claimed=\[spoof\.example\] cn=\[a\.example\] root=\[\]$'
+expect_line 6 'host=\[a\.example\] mismatch=\[\] claimed=\[evil\.example\] cn=\[a\.example\] root=\[\]$'
+expect_line 9 'host=\[a\.example\] mismatch=\[\] claimed=\[127\.0\.0\.1\] cn=\[a\.example\] root=\[\]$'
+expect_line 3 'host=\[a2\.example\] mismatch=\[\] claimed=\[\] cn=\[a\.example\] root=\[\]$'
+expect_line 5 'host=\[A\.EXAMPLE\] mismatch=\[\] claimed=\[\] cn=\[a\.example\] root=\[\]$'
+expect_line 10 'host=\[a\.example\] mismatch=\[\] claimed=\[\] cn=\[a\.example\] root=\[\]$'
 # none claimed: left alone (rsyslog shows RFC 5424's "-" as is, and the peer's
 # address for an RFC 3164 message without HOSTNAME)
-expect_line 7 'host=\[-\] mismatch=\[\] claimed=\[\]$'
-expect_line 8 'host=\[127\.0\.0\.1\] mismatch=\[\] claimed=\[\]$'
+expect_line 7 'host=\[-\] mismatch=\[\] claimed=\[\] cn=\[a\.example\] root=\[\]$'
+expect_line 8 'host=\[127\.0\.0\.1\] mismatch=\[\] claimed=\[\] cn=\[a\.example\] root=\[\]$'
 one_line_per_session "^warning .*$who: a message with HOSTNAME 'evil\\.example' .*HOSTNAME replaced by 'a\\.example', the original kept in \\\$!metadata!tls_claimed_hostname .*\"replace\""
 
 # ---- an IP literal matches an IP SAN (certificate idfull: IP:127.0.0.1) ----------------
