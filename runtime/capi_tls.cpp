@@ -3,7 +3,10 @@
 
 #include <strings.h>
 
+#include <cstring>
+
 #include "error.hpp"
+#include "idna.hpp"
 
 namespace syslogtls {
 namespace {
@@ -126,6 +129,19 @@ int syslogtls_tls_config_set_handshake_timeout(syslogtls_tls_config* cfg, unsign
 int syslogtls_tls_config_set_accept_wildcard_certificates(syslogtls_tls_config* cfg, int on) {
   return guarded([&] {
     cfg_of(cfg).set_accept_wildcard_certificates(on != 0);
+    return SYSLOGTLS_OK;
+  });
+}
+
+int syslogtls_host_to_ascii(const char* name, char* out, size_t cap, size_t* out_len) {
+  return guarded([&] {
+    if (name == nullptr || out_len == nullptr) throw Error(SYSLOGTLS_E_INVAL, "name or out_len is NULL");
+    if (out == nullptr && cap > 0) throw Error(SYSLOGTLS_E_INVAL, "out is NULL");
+    std::string ascii, why;
+    if (!syslogtls::to_alabel(name, &ascii, &why)) throw Error(SYSLOGTLS_E_INVAL, "'" + std::string(name) + "': " + why);
+    *out_len = ascii.size();
+    if (cap < ascii.size() + 1) throw Error(SYSLOGTLS_E_SPACE, "output buffer too small for '" + ascii + "'");
+    std::memcpy(out, ascii.c_str(), ascii.size() + 1);
     return SYSLOGTLS_OK;
   });
 }

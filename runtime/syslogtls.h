@@ -210,6 +210,19 @@ SYSLOGTLS_API int syslogtls_tls_config_set_auth_mode(syslogtls_tls_config *cfg, 
  * malformed fingerprint or wildcard, or an invalid internationalised name;
  * syslogtls_errmsg() then names the entry. */
 SYSLOGTLS_API int syslogtls_tls_config_add_permitted_peer(syslogtls_tls_config *cfg, const char *peer);
+/* A host name in the ASCII form used for DNS, SNI and certificate matching
+ * (RFC 5425 section 5.2): UTF-8 internationalised labels become A-labels
+ * ("bücher.example" -> "xn--bcher-kva.example", IDNA2008 through GnuTLS); an
+ * ASCII name or IP literal is copied unchanged; a leading "*." stays. The
+ * client (syslogtls_client_connect) and permitted peers convert by
+ * themselves: this is for a caller that wants to check a name early (at
+ * configuration time) or show it. out gets a NUL-terminated string.
+ * Returns: SYSLOGTLS_OK with *out_len = its length (without the NUL);
+ * SYSLOGTLS_E_SPACE when cap is too small: nothing written, *out_len = the
+ * length needed (without the NUL); SYSLOGTLS_E_INVAL for NULL name or
+ * out_len, NULL out with cap > 0, or a name that is not a valid
+ * internationalised domain name (syslogtls_errmsg() says why). */
+SYSLOGTLS_API int syslogtls_host_to_ascii(const char *name, char *out, size_t cap, size_t *out_len);
 /* Whether a peer may be authenticated by a wildcard name in its certificate
  * ("*.example.com" in a dNSName SAN or CN), default 1 (on). 0: a peer whose
  * only name matching the permitted peers (server) or the target (client) is

@@ -8,6 +8,21 @@
 
 namespace omtls {
 
+namespace {
+
+// An internationalised host name must convert to A-labels (RFC 5425 section
+// 5.2; the runtime converts it again when it connects). false with err =
+// "parameter 'PARAM': 'name': not a valid internationalised domain name ...".
+bool checkHostName(const std::string& name, const char* param, std::string& err) {
+  std::size_t len = 0;
+  const int rc = syslogtls_host_to_ascii(name.c_str(), nullptr, 0, &len);
+  if (rc == SYSLOGTLS_OK || rc == SYSLOGTLS_E_SPACE) return true;
+  err = std::string("parameter '") + param + "': " + host::runtimeErrorText(rc);
+  return false;
+}
+
+}  // namespace
+
 std::unique_ptr<ActionConfig> ActionConfig::build(const ActionSettings& s, const TlsDefaults& md, std::string& err,
                                                   std::vector<std::string>& warnings) {
   std::unique_ptr<ActionConfig> c(new ActionConfig());
@@ -24,6 +39,7 @@ std::unique_ptr<ActionConfig> ActionConfig::build(const ActionSettings& s, const
       err = "parameter 'target': empty host name";
       return nullptr;
     }
+    if (!checkHostName(t, "target", err)) return nullptr;
     hosts.push_back(std::move(t));
   }
   // port
@@ -80,6 +96,7 @@ std::unique_ptr<ActionConfig> ActionConfig::build(const ActionSettings& s, const
     // tls.serverName is the SNI and, without tls.permittedPeer, the name
     // the server certificate must match (as curl and openssl do).
     t.serverName = v.serverName.value_or(host);
+    if (v.serverName && !checkHostName(*v.serverName, "tls.serverName", err)) return nullptr;
     t.tls = host::buildTlsConfig(kTlsRole, v, auth, err);
     if (!t.tls) return nullptr;
     t.hasClientCert = v.certFile.has_value();

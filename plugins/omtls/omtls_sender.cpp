@@ -28,6 +28,7 @@ bool isHandshakeFailure(int reason) {
     case SYSLOGTLS_REASON_REJECTED_BY_PEER:
     case SYSLOGTLS_REASON_TLS_PROTOCOL:
     case SYSLOGTLS_REASON_CERT_INVALID:
+    case SYSLOGTLS_REASON_WILDCARD_REFUSED:
       return true;
     default:
       return false;

@@ -31,6 +31,13 @@ struct receiver {
   char cipher[64];
   char subject[256];
   char peer[64];
+  char cn[128];          /* syslogtls_conn_peer_cn */
+  char issuer[256];      /* syslogtls_conn_peer_issuer */
+  char san[256];         /* syslogtls_conn_peer_san */
+  char fingerprint[128]; /* syslogtls_conn_peer_fingerprint */
+  char hostname[128];    /* syslogtls_conn_peer_hostname */
+  int name_matches;      /* syslogtls_conn_peer_name_matches of the CN */
+  int other_matches;     /* the same for a name the certificate lacks */
   uint64_t conn_id;    /* syslogtls_conn_id of the session */
 };
 
@@ -51,6 +58,13 @@ static int on_open(syslogtls_conn *conn, void *user) {
   copy_text(r->cipher, sizeof r->cipher, syslogtls_conn_cipher(conn));
   copy_text(r->subject, sizeof r->subject, syslogtls_conn_peer_subject(conn));
   snprintf(r->peer, sizeof r->peer, "%s:%u", syslogtls_conn_peer_ip(conn), syslogtls_conn_peer_port(conn));
+  copy_text(r->cn, sizeof r->cn, syslogtls_conn_peer_cn(conn));
+  copy_text(r->issuer, sizeof r->issuer, syslogtls_conn_peer_issuer(conn));
+  copy_text(r->san, sizeof r->san, syslogtls_conn_peer_san(conn));
+  copy_text(r->fingerprint, sizeof r->fingerprint, syslogtls_conn_peer_fingerprint(conn));
+  copy_text(r->hostname, sizeof r->hostname, syslogtls_conn_peer_hostname(conn));
+  r->name_matches = syslogtls_conn_peer_name_matches(conn, r->cn);
+  r->other_matches = syslogtls_conn_peer_name_matches(conn, "not-in-the.certificate");
   pthread_mutex_unlock(&r->mutex);
   return 0;
 }
@@ -231,6 +245,14 @@ int main(int argc, char **argv) {
   pthread_mutex_lock(&r.mutex);
   printf("received %u/%u messages over %s (%s) from %s, client subject '%s'\n", r.received, N_MESSAGES,
          r.version, r.cipher, r.peer, r.subject);
+  printf("client identity: CN '%s', issuer '%s', SAN '%s', hostname '%s', fingerprint %s\n", r.cn, r.issuer, r.san,
+         r.hostname, r.fingerprint);
+  if (strcmp(r.cn, client_name) != 0 || strcmp(r.hostname, client_name) != 0 || strstr(r.san, client_name) == NULL ||
+      strncmp(r.fingerprint, "SHA256:", 7) != 0 || strlen(r.fingerprint) != 7 + 32 * 3 - 1 ||
+      strncmp(r.issuer, "CN=", 3) != 0 || r.name_matches != 1 || r.other_matches != 0) {
+    printf("connection identity accessors disagree with the client certificate (CN %s)\n", client_name);
+    ok = 0;
+  }
   for (i = 0; i < 3 && i < r.received; ++i) printf("  message %u: %s\n", i + 1, r.first[i]);
   if (r.errors != 0) printf("%u frames were unexpected\n", r.errors);
   if (!r.closed) {

@@ -101,6 +101,30 @@ TEST_CASE("parameter errors name the parameter and the reason") {
     auto b = build(s);
     CHECK(b.err.find("parameter 'tls.permittedPeer': ") == 0);
   }
+  SUBCASE("invalid internationalised target, server name or permitted peer") {
+    auto s = withCa(caFile, {"logs.example.net", "-b\xc3\xbc" "cher.example"});
+    auto b = build(s);
+    CHECK_FALSE(b.cfg);
+    CHECK_MESSAGE(b.err.find("parameter 'target': '-b\xc3\xbc" "cher.example': not a valid internationalised "
+                             "domain name") == 0, b.err);
+    s = withCa(caFile);
+    s.tlsSettings.serverName = "-b\xc3\xbc" "cher.example";
+    b = build(s);
+    CHECK_FALSE(b.cfg);
+    CHECK_MESSAGE(b.err.find("parameter 'tls.serverName': '-b\xc3\xbc" "cher.example': not a valid") == 0, b.err);
+    s = withCa(caFile);
+    s.tlsSettings.permittedPeers = std::vector<std::string>{"-b\xc3\xbc" "cher.example"};
+    b = build(s);
+    CHECK_FALSE(b.cfg);
+    CHECK_MESSAGE(b.err.find("parameter 'tls.permittedPeer': permitted peer '-b\xc3\xbc" "cher.example': not a "
+                             "valid") == 0, b.err);
+    // valid ones are accepted and kept as given (the runtime converts them)
+    s = withCa(caFile, {"b\xc3\xbc" "cher.example"});
+    s.tlsSettings.serverName = "stra\xc3\x9f" "e.example";
+    b = build(s);
+    REQUIRE_MESSAGE(b.cfg, b.err);
+    CHECK(b.cfg->targets()[0].host == "b\xc3\xbc" "cher.example");
+  }
   SUBCASE("handshake timeout 0") {
     auto s = withCa(caFile);
     s.tlsSettings.handshakeTimeout = 0;

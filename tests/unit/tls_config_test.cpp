@@ -1,6 +1,7 @@
 // tls_config_test.cpp - loading TLS settings: files, PEM, priority, policy, C API.
 #include <doctest/doctest.h>
 
+#include <cstring>
 #include <string>
 
 #include "capi_tls.hpp"
@@ -414,4 +415,27 @@ TEST_CASE("setting and reason names are the runtime's words") {
   CHECK(std::string(syslogtls_reason_name(-1)) == "unknown reason");
   CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_WILDCARD_REFUSED)) == "wildcard certificate refused");
   CHECK(std::string(syslogtls_reason_name(24)) == "unknown reason");
+}
+
+TEST_CASE("syslogtls_host_to_ascii: A-labels for a caller, size protocol, errors") {
+  char buf[64];
+  size_t len = 0;
+  CHECK(syslogtls_host_to_ascii("bücher.example", buf, sizeof buf, &len) == SYSLOGTLS_OK);
+  CHECK(std::string(buf) == "xn--bcher-kva.example");
+  CHECK(len == std::string("xn--bcher-kva.example").size());
+  CHECK(syslogtls_host_to_ascii("192.0.2.1", buf, sizeof buf, &len) == SYSLOGTLS_OK);
+  CHECK(std::string(buf) == "192.0.2.1");
+  CHECK(syslogtls_host_to_ascii("*.bücher.example", buf, sizeof buf, &len) == SYSLOGTLS_OK);
+  CHECK(std::string(buf) == "*.xn--bcher-kva.example");
+  std::memset(buf, 'x', sizeof buf);
+  CHECK(syslogtls_host_to_ascii("bücher.example", buf, 21, &len) == SYSLOGTLS_E_SPACE);
+  CHECK(len == 21);
+  CHECK(buf[0] == 'x');
+  CHECK(syslogtls_host_to_ascii("bücher.example", nullptr, 0, &len) == SYSLOGTLS_E_SPACE);
+  CHECK(syslogtls_host_to_ascii("bücher.example", buf, 22, &len) == SYSLOGTLS_OK);
+  CHECK(syslogtls_host_to_ascii("-bücher.example", buf, sizeof buf, &len) == SYSLOGTLS_E_INVAL);
+  CHECK(has(syslogtls_errmsg(), "'-bücher.example': not a valid internationalised domain name"));
+  CHECK(syslogtls_host_to_ascii(nullptr, buf, sizeof buf, &len) == SYSLOGTLS_E_INVAL);
+  CHECK(syslogtls_host_to_ascii("a", buf, sizeof buf, nullptr) == SYSLOGTLS_E_INVAL);
+  CHECK(syslogtls_host_to_ascii("a", nullptr, 5, &len) == SYSLOGTLS_E_INVAL);
 }
