@@ -253,6 +253,12 @@ void MsgSetRuleset(rs::smsg_t* m, rs::ruleset_t* rs);
 void MsgSetRcvFromStr(rs::smsg_t* m, const rs::uchar* s, const int len, rs::prop_t** cache);
 rs::rsRetVal MsgSetRcvFromIPStr(rs::smsg_t* m, const rs::uchar* s, const int len, rs::prop_t** cache);
 
+// Message metadata (ABI.md §16): each call makes one JSON object of string
+// values (copied) and adds it under $!metadata. The names are not modified.
+// Call once per message: a second call merges into $! instead.
+rs::rsRetVal msgAddMetadata(rs::smsg_t* m, rs::uchar* name, rs::uchar* value);
+rs::rsRetVal msgAddMultiMetadata(rs::smsg_t* m, const rs::uchar** names, const rs::uchar** values, const int count);
+
 rs::rsRetVal submitMsg2(rs::smsg_t* m);
 rs::rsRetVal multiSubmitMsg2(rs::multi_submit_t* ms);
 rs::rsRetVal multiSubmitFlush(rs::multi_submit_t* ms);

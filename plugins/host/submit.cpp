@@ -1,4 +1,4 @@
-// submit.cpp - Prop, RateLimiter, SubmitBatch, NewMsg, findRuleset.
+// submit.cpp - Prop, RateLimiter, SubmitBatch, NewMsg, addMetadata, findRuleset.
 //
 // Concurrency & Locking: see submit.hpp.
 #include "submit.hpp"
@@ -61,6 +61,13 @@ NewMsg::NewMsg() {
 
 NewMsg::~NewMsg() {
   if (m_ != nullptr) msgDestruct(&m_);
+}
+
+rs::rsRetVal addMetadata(rs::smsg_t* m, const char* const* names, const char* const* values, int n) noexcept {
+  if (n <= 0) return rs::RS_RET_OK;
+  // The core reads the arrays and copies the strings; it writes through neither.
+  return msgAddMultiMetadata(m, const_cast<const rs::uchar**>(reinterpret_cast<const rs::uchar* const*>(names)),
+                             const_cast<const rs::uchar**>(reinterpret_cast<const rs::uchar* const*>(values)), n);
 }
 
 rs::rsRetVal findRuleset(rs::rsconf_t* conf, const std::string& name, rs::ruleset_t** out) noexcept {

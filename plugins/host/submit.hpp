@@ -1,6 +1,6 @@
 // submit.hpp - RAII wrappers for what an input needs to hand messages to
 // rsyslog: string props, a ratelimiter, a batch (multi_submit_t) and a
-// message under construction. Also the ruleset lookup.
+// message under construction. Also message metadata and the ruleset lookup.
 //
 // Concurrency & Locking: Prop and RateLimiter are created/destroyed on the
 // main thread; a thread-safe RateLimiter may be used from many threads at
@@ -91,6 +91,12 @@ class NewMsg final {
  private:
   rs::smsg_t* m_ = nullptr;
 };
+
+// Adds n name/value pairs (NUL-terminated strings, copied by the core) as
+// $!metadata!<name> to m with one msgAddMultiMetadata call (ABI.md §16);
+// call it at most once per message, before the message is submitted.
+// n == 0 adds nothing. RS_RET_OK, or the core's error (RS_RET_OUT_OF_MEMORY).
+rs::rsRetVal addMetadata(rs::smsg_t* m, const char* const* names, const char* const* values, int n) noexcept;
 
 // rulesetGetRuleset: nullptr with RS_RET_NOT_FOUND if unknown. Use in
 // checkCnf (rulesets defined later in the file are unknown before).

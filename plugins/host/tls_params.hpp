@@ -37,6 +37,9 @@ struct TlsValues {
   std::optional<std::string> caFile, certFile, keyFile, authMode, priorityString, serverName;
   std::optional<std::vector<std::string>> permittedPeers;
   std::optional<long long> handshakeTimeout;  // seconds
+  // imtls only, read by the module itself (no runtime setting).
+  std::optional<bool> addPeerMetadata;
+  std::optional<std::string> hostnameCheck;  // off|warn|tag|enforce|replace, checked by imtls
 };
 
 // The one inheritance rule, per field: a value given in the instance wins,
@@ -123,6 +126,10 @@ inline constexpr TlsParamRow kTlsParams[] = {
         "tls.handshakeTimeout", rs::eCmdHdlrNonNegInt, kTlsAll, SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT, "10"),
     tlsRow<&TlsValues::serverName, nullptr>(  // omtls: SNI and default permitted peer
         "tls.serverName", rs::eCmdHdlrGetWord, kTlsAction, SYSLOGTLS_SETTING_NONE, "the target"),
+    tlsRow<&TlsValues::addPeerMetadata, nullptr>(  // imtls: $!metadata!tls_* on every message
+        "tls.addPeerMetadata", rs::eCmdHdlrBinary, kTlsInput | kTlsModule, SYSLOGTLS_SETTING_NONE, "off"),
+    tlsRow<&TlsValues::hostnameCheck, nullptr>(  // imtls: HOSTNAME versus certificate policy
+        "tls.hostnameCheck", rs::eCmdHdlrGetWord, kTlsInput | kTlsModule, SYSLOGTLS_SETTING_NONE, "off"),
 };
 inline constexpr std::size_t kTlsParamCount = sizeof kTlsParams / sizeof kTlsParams[0];
 

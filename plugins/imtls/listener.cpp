@@ -15,18 +15,10 @@
 #include "core.hpp"
 #include "firewall.hpp"
 #include "log.hpp"
+#include "session.hpp"
 
 namespace imtls {
 namespace {
-
-// Per-connection cache of the %fromhost% / %fromhost-ip% props.
-struct ConnState final {
-  host::Prop fromHost;
-  host::Prop fromHostIp;
-  ConnState() = default;
-  ConnState(const ConnState&) = delete;
-  ConnState& operator=(const ConnState&) = delete;
-};
 
 // Callback firewall: logs like an entry point, never lets anything escape.
 template <typename Fn>
@@ -40,6 +32,9 @@ void callbackGuard(const char* what, Fn&& fn) {
 }  // namespace
 
 Listener::Listener(const ListenerConfig& cfg) : cfg_(cfg), logPrefix_("imtls[" + cfg.s.name + "]: ") {
+  sessionOptions_.addPeerMetadata = cfg_.addPeerMetadata;
+  sessionOptions_.hostnameCheck = cfg_.hostnameCheck;
+  sessionOptions_.certificates = cfg_.s.tls && cfg_.authMode != SYSLOGTLS_AUTH_ANON;
   if (cfg_.s.tls) loadTls();
 }
 
@@ -125,6 +120,9 @@ void Listener::activate() {
   auto stats = std::make_unique<host::StatsObj>("imtls(" + cfg_.s.name + ")", "imtls");
   stats->addCounter("submitted", &submitted_, true);
   stats->addCounter("submit.refused", &refused_, true);
+  stats->addCounter("hostname.mismatch", &hostnameMismatch_, true);
+  stats->addCounter("hostname.dropped", &hostnameDropped_, true);
+  stats->addCounter("hostname.replaced", &hostnameReplaced_, true);
   static const struct {
     const char* name;
     int id;
@@ -171,10 +169,11 @@ void Listener::stop(unsigned drainMs) noexcept {
   }
 }
 
-int Listener::onOpen(syslogtls_conn* conn, void*) {
+int Listener::onOpen(syslogtls_conn* conn, void* user) {
+  auto* self = static_cast<Listener*>(user);
   int result = 1;  // refuse the session if we cannot set it up
   callbackGuard("session open", [&] {
-    syslogtls_conn_set_userdata(conn, new ConnState());
+    syslogtls_conn_set_userdata(conn, new Session(conn, self->sessionOptions_));
     result = 0;
   });
   return result;
@@ -182,7 +181,7 @@ int Listener::onOpen(syslogtls_conn* conn, void*) {
 
 void Listener::onClose(syslogtls_conn* conn, void*) {
   callbackGuard("session close", [&] {
-    auto* st = static_cast<ConnState*>(syslogtls_conn_userdata(conn));
+    auto* st = static_cast<Session*>(syslogtls_conn_userdata(conn));
     syslogtls_conn_set_userdata(conn, nullptr);
     delete st;
   });
@@ -196,9 +195,9 @@ int Listener::onFrames(syslogtls_conn* conn, const syslogtls_frame* frames, size
 }
 
 int Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n) {
-  auto* st = static_cast<ConnState*>(syslogtls_conn_userdata(conn));
-  if (st == nullptr) {  // no on_open seen: keep the cache for the rest of the session
-    st = new ConnState();
+  auto* st = static_cast<Session*>(syslogtls_conn_userdata(conn));
+  if (st == nullptr) {  // no on_open seen: keep the state for the rest of the session
+    st = new Session(conn, sessionOptions_);
     syslogtls_conn_set_userdata(conn, st);
   }
   // The peer IP is also the host name: no DNS lookups on the event loop.
@@ -208,11 +207,43 @@ int Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t
   const auto* ipU = reinterpret_cast<const rs::uchar*>(ip);
   uint64_t queued = 0;
   host::SubmitBatch batch(ratelimiter_ ? ratelimiter_->get() : nullptr);
+  HostnamePolicy* const policy = st->hostnamePolicy();
   for (size_t i = 0; i < n; ++i) {
     if (frames[i].len == 0) continue;
+    const char* raw = frames[i].data;
+    size_t rawLen = frames[i].len;
+    const char* extraName = nullptr;  // the message's own metadata entry
+    std::string_view extraValue;
+    if (policy != nullptr) {
+      const HostnameDecision d = policy->decide(raw, rawLen);
+      if (d.mismatch) {
+        host::bump(hostnameMismatch_);
+        if (d.firstReport) st->reportHostname(d, logPrefix_);
+      }
+      if (d.action == HostnameDecision::kDrop) {
+        host::bump(hostnameDropped_);
+        continue;
+      }
+      if (d.action == HostnameDecision::kTag) {
+        extraName = "tls_hostname_mismatch";
+        extraValue = "1";
+      } else if (d.action == HostnameDecision::kReplaced) {
+        host::bump(hostnameReplaced_);
+        extraName = "tls_claimed_hostname";
+        extraValue = d.claimed;  // in the frame, valid during this call
+        raw = policy->rewritten().data();
+        rawLen = policy->rewritten().size();
+      }
+    }
     const short before = batch.pending();
     host::NewMsg m;
-    MsgSetRawMsg(m.get(), frames[i].data, frames[i].len);
+    const rs::rsRetVal meta = st->attachMetadata(m.get(), extraName, extraValue);
+    if (meta != rs::RS_RET_OK) {
+      st->reportMetadataFailure(meta, logPrefix_);
+      host::bump(refused_);
+      continue;
+    }
+    MsgSetRawMsg(m.get(), raw, rawLen);
     MsgSetInputName(m.get(), inputName_.get());
     MsgSetFlowControlType(m.get(), rs::eFLOWCTL_LIGHT_DELAY);
     host::setMsgFlags(m.get(), rs::NEEDS_PARSING | rs::PARSE_HOSTNAME);

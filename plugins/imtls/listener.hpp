@@ -14,9 +14,9 @@
 // Concurrency & Locking: the server's event-loop threads call onOpen,
 // onFrames, onClose and onLog concurrently (one connection is served by one
 // thread at a time). They only read state that is immutable once start()
-// ran (ruleset, props, ratelimiter, name) and bump counters with relaxed
-// atomics. Per-connection state (ConnState) is touched only by the thread
-// serving that connection. The ratelimiter is made thread-safe.
+// ran (ruleset, props, ratelimiter, name, session options) and bump
+// counters with relaxed atomics. Per-connection state (Session) is touched
+// only by the thread serving that connection. The ratelimiter is made thread-safe.
 #pragma once
 
 #include <atomic>
@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 
+#include "session.hpp"
 #include "settings.hpp"
 #include "stats.hpp"
 #include "submit.hpp"
@@ -83,6 +84,13 @@ class Listener final {
   // queue keeps a gap-free prefix of each session).
   std::atomic<bool> stopping_{false};
   uint64_t reportedRefused_ = 0;  // the refused_ value stop() last logged
+  // tls.hostnameCheck counters (relaxed atomics): messages whose HOSTNAME
+  // matched none of the certificate's names (in enforce also those without
+  // HOSTNAME), messages dropped, messages whose HOSTNAME was replaced.
+  uint64_t hostnameMismatch_ = 0;
+  uint64_t hostnameDropped_ = 0;
+  uint64_t hostnameReplaced_ = 0;
+  SessionOptions sessionOptions_;  // immutable after construction
   std::unique_ptr<host::StatsObj> stats_;  // destroyed before server_ (its counters)
   std::string logPrefix_;
 };

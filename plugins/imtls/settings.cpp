@@ -120,6 +120,16 @@ bool validate(const Settings& s, ListenerConfig& out) {
     // Certificate and key (required for the server role) are checked once,
     // by the runtime, when the Listener loads them.
   }
+  out.addPeerMetadata = s.tlsValues.addPeerMetadata.value_or(false);
+  const std::string check = s.tlsValues.hostnameCheck.value_or("off");
+  if (!parseHostnameCheck(check, out.hostnameCheck)) {
+    bad("tls.hostnameCheck", "unknown value '" + check + "' (expected off, warn, tag, enforce or replace)");
+  } else if (out.hostnameCheck != HostnameCheck::kOff && (!s.tls || out.authMode == SYSLOGTLS_AUTH_ANON)) {
+    host::logWarning(rs::NO_ERRCODE,
+                     "imtls: input '%s': parameter 'tls.hostnameCheck': has no effect with %s: no client "
+                     "certificate is checked, so no HOSTNAME is",
+                     s.name.c_str(), s.tls ? "tls.authMode=\"anon\"" : "tls=\"off\"");
+  }
   return bad.ok();
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hostname_check.hpp"
 #include "params.hpp"
 #include "tls_params.hpp"
 
@@ -52,6 +53,8 @@ struct ListenerConfig {
   int oversize = 0;    // SYSLOGTLS_OVERSIZE_*
   int authMode = 0;    // SYSLOGTLS_AUTH_* (tls on only)
   bool loopback = false;
+  bool addPeerMetadata = false;                        // tls.addPeerMetadata
+  HostnameCheck hostnameCheck = HostnameCheck::kOff;   // tls.hostnameCheck
 };
 
 // imtls's side of the TLS config: the server role and its timeout range.

@@ -85,3 +85,41 @@ TEST_CASE("imtls: bad values name the parameter and the reason") {
   plain.tlsValues.certFile.reset();
   CHECK(imtls::validate(plain, cfg));
 }
+
+TEST_CASE("imtls: tls.hostnameCheck and tls.addPeerMetadata") {
+  imtls::ListenerConfig cfg;
+  imtls::Settings s = tlsSettings();
+  CHECK(imtls::validate(s, cfg));
+  CHECK(cfg.hostnameCheck == imtls::HostnameCheck::kOff);
+  CHECK_FALSE(cfg.addPeerMetadata);
+
+  s.tlsValues.hostnameCheck = "Replace";
+  s.tlsValues.addPeerMetadata = true;
+  CHECK(imtls::validate(s, cfg));
+  CHECK(cfg.hostnameCheck == imtls::HostnameCheck::kReplace);
+  CHECK(cfg.addPeerMetadata);
+
+  stubs::logged.clear();
+  s.tlsValues.hostnameCheck = "x";
+  CHECK_FALSE(imtls::validate(s, cfg));
+  CHECK(loggedContains("imtls: input 't': parameter 'tls.hostnameCheck': unknown value 'x' (expected off, warn, "
+                       "tag, enforce or replace)"));
+
+  // module() value inherited, the input's own value wins
+  imtls::Settings module = tlsSettings();
+  module.tlsValues.hostnameCheck = "enforce";
+  module.tlsValues.addPeerMetadata = true;
+  imtls::Settings input = tlsSettings();
+  input.tlsValues.hostnameCheck.reset();
+  input.tlsValues.addPeerMetadata = false;
+  imtls::inheritModuleTls(input, module);
+  CHECK(imtls::validate(input, cfg));
+  CHECK(cfg.hostnameCheck == imtls::HostnameCheck::kEnforce);
+  CHECK_FALSE(cfg.addPeerMetadata);
+
+  stubs::logged.clear();
+  s.tlsValues.hostnameCheck = "warn";
+  s.tlsValues.authMode = "anon";
+  CHECK(imtls::validate(s, cfg));
+  CHECK(loggedContains("parameter 'tls.hostnameCheck': has no effect with tls.authMode=\"anon\""));
+}

@@ -23,6 +23,11 @@
 #                                    TLS server and client
 #   *.fp-sha256 / *.fp-sha1          fingerprints of client/rogue certs in
 #                                    RFC 5425 format (SHA256:AB:CD:...)
+#   idfull-cert.pem, idfull-key.pem  CN=idfull.example; SAN DNS:idfull.example,
+#                                    DNS:alt.idfull.example, IP:127.0.0.1 (in this order)
+#   idcn-cert.pem, idcn-key.pem      CN=idcn.example, no subjectAltName
+#   ida-cert.pem, ida-key.pem        CN=a.example; SAN DNS:a.example, DNS:a2.example
+#   idb-cert.pem, idb-key.pem        CN=b.example; SAN DNS:b.example
 # Prints nothing on success; exits non-zero on any failure.
 set -eu
 
@@ -173,3 +178,10 @@ rm -rf ./ca-db-*
 cert idn ca xn--bcher-kva.example "dns:xn--bcher-kva.example" both
 cert wildcard ca '*.example.test' 'dns:*.example.test' both
 rm -f ./*.tmpl ./*.csr ./*.ext ./*.cnf
+
+# peer identity as message metadata, HOSTNAME policy
+cert idfull ca idfull.example "dns:idfull.example dns:alt.idfull.example ip:127.0.0.1" client
+cert idcn ca idcn.example "" client
+cert ida ca a.example "dns:a.example dns:a2.example" client
+cert idb ca b.example "dns:b.example" client
+rm -f ./*.tmpl ./*.csr ./*.ext
