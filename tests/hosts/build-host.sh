@@ -35,7 +35,7 @@ if [ -x "$prefix/sbin/rsyslogd" ]; then
 fi
 
 # One builder per host; a second run waits here, then finds the result.
-exec 9>"$prefix.lock"
+exec 9>"$cache/.$version-$sum.lock"
 flock 9
 if [ -x "$prefix/sbin/rsyslogd" ]; then
   echo "build-host: $version cached in $prefix (built by another run)" >&2
