@@ -29,11 +29,11 @@ enum class NetLocalHostname { kNameOnly, kConfAndName };
 struct HostRelease {
   const char* series;         // "8.2302": accepted swVersions are "8.2302." + digits
   const char* distributions;  // where this release ships (for documentation and logs)
-  int glblIfVersion;          // glbl interface version (UseObj)
-  int glblSlots;              // glbl function slots; slot 27 on moves between releases
-  bool glblGetMaxLineTakesConf;           // glblGetMaxLine(rsconf_t*) vs glblGetMaxLine(void)
-  NetLocalHostname netGetLocalHostname;   // net interface v10 in every release but 8.2112 (v9)
-  int netIfVersion;
+  int glblIfVersion;                     // glbl interface version (UseObj)
+  int glblSlots;                         // glbl function slots; slots from 27 on move between releases
+  bool glblGetMaxLineTakesConf;          // glblGetMaxLine(rsconf_t*), else glblGetMaxLine(void)
+  NetLocalHostname netGetLocalHostname;  // the slot's signature; the version does not tell
+  int netIfVersion;                      // net interface version (UseObj)
 };
 
 // The supported releases, oldest first.

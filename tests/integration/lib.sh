@@ -116,7 +116,7 @@
 # Further verbs are documented in their sections below: imtls receivers
 # (imtls_conf, start_imtls, imtls_only), rsyslog as a sender (sender_conf,
 # omfwd_gtls_action), stunnel (start_stunnel), refusals (wait_for_refusal,
-# assert_serves_good_client), HUP (hup_rsyslogd).
+# assert_serves_good_client), HUP (hup_rsyslogd), warnings (assert_no_warning).
 
 TB_TIMEOUT=${TB_TIMEOUT:-30}
 # instrumented modules run several times slower: scale every bound
@@ -875,4 +875,16 @@ hup_rsyslogd() {
         sleep 0.1
         _n=$((_n - 1))
     done
+}
+
+# ---- warnings -------------------------------------------------------------------
+#   assert_no_warning FILE         no "err" or "warning" line in FILE (a daemon's
+#                                  log, template t_log), except rsyslog's own
+#                                  warnings about its queue definitions
+#                                  (rsyslogd-2357), which a release may print
+#                                  for default queues whatever the modules do
+assert_no_warning() {
+    if grep -Ei -- '^(err|warning) ' "$1" 2>/dev/null | grep -v -- '^warning rsyslogd-2357:queue '; then
+        fail "$1: unexpected error or warning line(s)"
+    fi
 }
