@@ -1,7 +1,10 @@
 #!/bin/sh
-# install-deps.sh - installs, with apt-get, the Debian 12 packages needed to
-# build rsyslog-tls, run its tests (stress-ng: contrib/stress-check.sh --load)
-# and its demo. Installs only what is missing.
+# install-deps.sh [--hosts] - installs, with apt-get, the Debian 12 packages
+# needed to build rsyslog-tls, run its tests (stress-ng:
+# contrib/stress-check.sh --load) and its demo. --hosts adds what building
+# the rsyslog releases of the host matrix from source needs
+# (tests/hosts/build-host.sh; run-tests.sh passes it when it found the
+# tarballs). Installs only what is missing.
 set -eu
 
 PACKAGES="
@@ -11,6 +14,12 @@ PACKAGES="
   gnutls-bin openssl stunnel4 iproute2 procps valgrind util-linux bsdutils
   perl-base stress-ng
 "
+# rsyslog's own build: parser generators, its libraries' headers, and
+# autoconf-archive, which rsyslog's configure.ac needs and this project's
+# does not (its macros are in m4/): installed for the host builds only.
+if [ "${1:-}" = --hosts ]; then
+  PACKAGES="$PACKAGES bison flex libfastjson-dev zlib1g-dev uuid-dev libgcrypt20-dev autoconf-archive"
+fi
 
 missing=""
 for p in $PACKAGES; do

@@ -1,9 +1,11 @@
 #!/bin/sh
-# check-host-guard.sh - imtls loads into this rsyslogd (8.2302) and refuses,
-# with one clear error line naming the version, a daemon it does not know:
-# faked with RSYSLOG_TLS_HOST_VERSION_OVERRIDE, and for real with a copy of
-# rsyslogd whose version literal is patched. The override can only refuse:
-# naming the supported version does not make the patched copy load.
+# check-host-guard.sh - imtls loads into this rsyslogd (any supported
+# release: RSYSLOGD selects it) and refuses, with one error line naming the
+# supported releases and the version found, a daemon it does not know: faked
+# with RSYSLOG_TLS_HOST_VERSION_OVERRIDE, and for real with a copy of
+# rsyslogd whose version literal is patched to 8.2404.0, a release this
+# build does not support. The override can only refuse: naming the daemon's
+# real version does not make the patched copy load.
 # Config check only (rsyslogd -N1): nothing is bound.
 # Env: abs_top_builddir, RSYSLOGD (set by make check); CI=true turns a
 # missing tool into a failure instead of a skip.
@@ -71,21 +73,27 @@ expect_refusal() {
 
 found=$(grep -ao 'software="rsyslogd" swVersion="[0-9.]*"' "$rsyslogd" | head -n 1 | sed 's/.*swVersion="//; s/"$//')
 case $found in
-  8.2302.*) ;;
-  *) echo "FAIL: the version literal of $rsyslogd reads '$found', not 8.2302.x"; exit 1 ;;
+  [0-9]*.[0-9]*.[0-9]*) ;;
+  *) echo "FAIL: no version literal found in $rsyslogd (read '$found')"; exit 1 ;;
 esac
+echo "host: $rsyslogd, version literal $found"
 re_found=$(echo "$found" | sed 's/\./\\./g')
+# The refusal names the supported releases; the daemon's own series is one.
+series=${found%.*}
+re_list="supports rsyslogd [0-9.,x and]*$(echo "$series" | sed 's/\./\\./g')\\.x[0-9.,x and]* only, found"
 
 expect_load plain "" "$rsyslogd"
 expect_load override-same "$found" "$rsyslogd"
-expect_refusal override-foreign 8.2404.0 "$rsyslogd" 'found rsyslogd 8\.2404\.0'
+expect_refusal override-foreign 8.2404.0 "$rsyslogd" "$re_list rsyslogd 8\\.2404\\.0"
 # Another supported-looking version than the binary's is a refusal too.
-expect_refusal override-other-supported 8.2302.99 "$rsyslogd" \
-  "found rsyslogd $re_found (RSYSLOG_TLS_HOST_VERSION_OVERRIDE=8\.2302\.99 does not match it)"
+other="$series.99"
+expect_refusal override-other-supported "$other" "$rsyslogd" \
+  "$re_list rsyslogd $re_found (RSYSLOG_TLS_HOST_VERSION_OVERRIDE=$(echo "$other" | sed 's/\./\\./g') does not match it)"
 
-# A daemon the guard refuses by itself: a copy whose version literal says 9.x
-# (same length, so nothing else in the binary moves).
-fake="9${found#?}"
+# A daemon the guard refuses by itself: a copy whose version literal says
+# 8.2404.0 (same length as the real one, so nothing else in the binary
+# moves; a 9 in front for a literal of another length).
+if [ ${#found} -eq 8 ]; then fake=8.2404.0; else fake="9${found#?}"; fi
 re_fake=$(echo "$fake" | sed 's/\./\\./g')
 FOUND=$found FAKE=$fake perl -0777 -pe 's/(software="rsyslogd" swVersion=")\Q$ENV{FOUND}\E"/$1$ENV{FAKE}"/g' \
   "$rsyslogd" >"$tmp/rsyslogd-fake" && chmod +x "$tmp/rsyslogd-fake"
@@ -93,10 +101,10 @@ if ! grep -aq "software=\"rsyslogd\" swVersion=\"$fake\"" "$tmp/rsyslogd-fake"; 
   echo "FAIL: could not patch the version literal of a copy of $rsyslogd"
   exit 1
 fi
-expect_refusal patched "" "$tmp/rsyslogd-fake" "found rsyslogd $re_fake"
-# The override names the supported version: the patched copy is still refused.
+expect_refusal patched "" "$tmp/rsyslogd-fake" "$re_list rsyslogd $re_fake"
+# The override names the daemon's real version: the patched copy is still refused.
 expect_refusal patched-override-supported "$found" "$tmp/rsyslogd-fake" \
-  "found rsyslogd $re_fake (RSYSLOG_TLS_HOST_VERSION_OVERRIDE=$re_found does not match it)"
+  "$re_list rsyslogd $re_fake (RSYSLOG_TLS_HOST_VERSION_OVERRIDE=$re_found does not match it)"
 
 [ -e "$tmp/port" ] && { echo "FAIL: -N1 wrote a port file (something was bound)"; fail=1; }
 exit $fail

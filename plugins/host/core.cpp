@@ -23,6 +23,7 @@ struct CoreState {
   bool msgFlagsOk;
   std::string version;
   std::string buildId;
+  const HostRelease* release;
 };
 CoreState g_core;
 
@@ -51,18 +52,14 @@ void useObj(char* name, If& iface, int version) {
 void initCore(const char* name, HostQueryFn hostQuery, unsigned needs) {
   setModuleName(name);
   g_core.haveProp = g_core.haveStatsobj = g_core.msgFlagsOk = false;
+  g_core.release = nullptr;
   std::memset(&g_core.obj, 0, sizeof g_core.obj);
 
   HostIdentity id = probeHost();
   g_core.version = id.swVersion;
   g_core.buildId = id.buildId;
-  if (!hostVersionSupported(id.swVersion)) {
-    refuse(rs::RS_RET_INCOMPATIBLE,
-           "this build supports rsyslogd 8.2302.x only, found " +
-               (id.swVersion.empty() ? std::string("an rsyslogd whose version could not be read")
-                                     : "rsyslogd " + id.swVersion) +
-               (id.buildId.empty() ? std::string() : " (build-id " + id.buildId + ")"));
-  }
+  g_core.release = findHostRelease(id.swVersion);
+  if (g_core.release == nullptr) refuse(rs::RS_RET_INCOMPATIBLE, unsupportedHostText(id));
 
   rs::EntryPoint fn = nullptr;
   char objGet[] = "objGetObjInterface";
@@ -105,6 +102,7 @@ const rs::prop_if_t& prop() noexcept { return g_core.prop; }
 const rs::statsobj_if_t& statsobj() noexcept { return g_core.statsobj; }
 const std::string& hostVersion() noexcept { return g_core.version; }
 const std::string& hostBuildId() noexcept { return g_core.buildId; }
+const HostRelease* hostRelease() noexcept { return g_core.release; }
 
 void setMsgFlags(rs::smsg_t* msg, int flags) noexcept {
   if (!g_core.msgFlagsOk) return;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <string>
 
+#include "guard.hpp"
 #include "rsyslog_abi.hpp"
 
 namespace host {
@@ -40,6 +41,9 @@ const rs::statsobj_if_t& statsobj() noexcept;
 // What the guard found (for the startup log line).
 const std::string& hostVersion() noexcept;
 const std::string& hostBuildId() noexcept;
+// The supported release found (guard.hpp); nullptr before initCore succeeded.
+// Code using a fact that differs between releases branches on this.
+const HostRelease* hostRelease() noexcept;
 
 // Writes msgFlags of a fresh message (ABI.md §7.6). Only valid when initCore was
 // given kNeedMsgFlags and succeeded.

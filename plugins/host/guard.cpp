@@ -1,5 +1,5 @@
-// guard.cpp - host identification (swVersion, build-id) and the struct msg
-// layout fingerprint.
+// guard.cpp - host identification (swVersion, build-id), the table of
+// supported releases and the struct msg layout fingerprint.
 //
 // Concurrency & Locking: main thread only (modInit); no shared state.
 #include "guard.hpp"
@@ -97,7 +97,7 @@ HostIdentity probeHost() {
   const char* ov = std::getenv(kOverrideVariable);
   if (ov == nullptr || *ov == '\0' || id.swVersion == ov) return id;
   // The override disagrees with the binary: whatever it names, the result is
-  // a version hostVersionSupported refuses, so the override can only refuse.
+  // a version findHostRelease refuses, so the override can only refuse.
   if (!hostVersionSupported(ov)) {
     id.swVersion = ov;
   } else {
@@ -107,11 +107,41 @@ HostIdentity probeHost() {
   return id;
 }
 
-bool hostVersionSupported(const std::string& swVersion) noexcept {
-  constexpr char kPrefix[] = "8.2302.";
-  constexpr std::size_t kPrefixLen = sizeof kPrefix - 1;
-  if (swVersion.size() <= kPrefixLen || swVersion.compare(0, kPrefixLen, kPrefix) != 0) return false;
-  return swVersion.find_first_not_of("0123456789", kPrefixLen) == std::string::npos;
+// ABI.md §15: one row per release; what is the same in all of them is not
+// repeated here. A release that changes nothing the modules use is one more
+// row (and a host-matrix run proving it).
+const HostRelease kHostReleases[] = {
+    {"8.2112", "Ubuntu 22.04 LTS", 9, 55, false, NetLocalHostname::kNameOnly, 9},
+    {"8.2302", "Debian 12", 10, 57, true, NetLocalHostname::kNameOnly, 10},
+    {"8.2310", "RHEL 9", 10, 59, true, NetLocalHostname::kNameOnly, 10},
+    {"8.2312", "Ubuntu 24.04 LTS", 10, 59, true, NetLocalHostname::kConfAndName, 10},
+    {"8.2504", "Debian 13", 10, 61, true, NetLocalHostname::kConfAndName, 10},
+};
+const std::size_t kHostReleaseCount = sizeof kHostReleases / sizeof kHostReleases[0];
+
+const HostRelease* findHostRelease(const std::string& swVersion) noexcept {
+  for (std::size_t i = 0; i < kHostReleaseCount; ++i) {
+    const std::string prefix = std::string(kHostReleases[i].series) + ".";
+    if (swVersion.size() <= prefix.size() || swVersion.compare(0, prefix.size(), prefix) != 0) continue;
+    if (swVersion.find_first_not_of("0123456789", prefix.size()) == std::string::npos) return &kHostReleases[i];
+  }
+  return nullptr;
+}
+
+std::string supportedReleasesText() {
+  std::string s;
+  for (std::size_t i = 0; i < kHostReleaseCount; ++i) {
+    if (i > 0) s += (i + 1 == kHostReleaseCount) ? " and " : ", ";
+    s += std::string(kHostReleases[i].series) + ".x";
+  }
+  return s;
+}
+
+std::string unsupportedHostText(const HostIdentity& id) {
+  return "this build supports rsyslogd " + supportedReleasesText() + " only, found " +
+         (id.swVersion.empty() ? std::string("an rsyslogd whose version could not be read")
+                               : "rsyslogd " + id.swVersion) +
+         (id.buildId.empty() ? std::string() : " (build-id " + id.buildId + ")");
 }
 
 bool checkMsgLayout(std::string& why) {
@@ -128,7 +158,7 @@ bool checkMsgLayout(std::string& why) {
   if (refCount == 1 && severity == 7 && offMsg == -1 && flags == 0) return true;
   why = "struct msg fingerprint mismatch (refcount=" + std::to_string(refCount) +
         " severity=" + std::to_string(severity) + " offMSG=" + std::to_string(offMsg) +
-        " msgFlags=" + std::to_string(flags) + "; expected 1/7/-1/0 of an NDEBUG 8.2302 build)";
+        " msgFlags=" + std::to_string(flags) + "; expected 1/7/-1/0 of an NDEBUG build)";
   return false;
 }
 

@@ -26,13 +26,51 @@ bool loggedContains(const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("host versions: only 8.2302.x is accepted") {
-  CHECK(host::hostVersionSupported("8.2302.0"));
-  CHECK(host::hostVersionSupported("8.2302.1"));
-  CHECK_FALSE(host::hostVersionSupported("8.2404.0"));
-  CHECK_FALSE(host::hostVersionSupported("8.23020.0"));
-  CHECK_FALSE(host::hostVersionSupported("8.2302."));
-  CHECK_FALSE(host::hostVersionSupported(""));
+TEST_CASE("host versions: the five supported series, digits after the series only") {
+  for (const char* v : {"8.2112.0", "8.2302.0", "8.2302.1", "8.2310.0", "8.2312.0", "8.2312.17", "8.2504.0"}) {
+    CAPTURE(v);
+    CHECK(host::hostVersionSupported(v));
+  }
+  for (const char* v : {"8.2404.0", "8.2602.0", "8.2111.0", "9.2302.0", "8.23020.0", "8.2302.", "8.2302",
+                        "8.2302.0-rc1", "8.2302.0 ", " 8.2302.0", "8.2302.x", ""}) {
+    CAPTURE(v);
+    CHECK_FALSE(host::hostVersionSupported(v));
+  }
+}
+
+TEST_CASE("release table: each version finds its own row with the facts that differ") {
+  REQUIRE(host::kHostReleaseCount == 5);
+  const host::HostRelease* r = host::findHostRelease("8.2112.0");
+  REQUIRE(r != nullptr);
+  CHECK(std::string(r->series) == "8.2112");
+  CHECK(r->glblIfVersion == 9);
+  CHECK_FALSE(r->glblGetMaxLineTakesConf);
+  r = host::findHostRelease("8.2302.0");
+  REQUIRE(r != nullptr);
+  CHECK(std::string(r->distributions) == "Debian 12");
+  CHECK(r->glblSlots == 57);
+  CHECK(r->netGetLocalHostname == host::NetLocalHostname::kNameOnly);
+  r = host::findHostRelease("8.2312.0");
+  REQUIRE(r != nullptr);
+  CHECK(r->netGetLocalHostname == host::NetLocalHostname::kConfAndName);
+  r = host::findHostRelease("8.2504.0");
+  REQUIRE(r != nullptr);
+  CHECK(r->glblSlots == 61);
+  // Rows are oldest first, series unique, and glbl only grows.
+  for (std::size_t i = 1; i < host::kHostReleaseCount; ++i) {
+    CHECK(std::string(host::kHostReleases[i - 1].series) < std::string(host::kHostReleases[i].series));
+    CHECK(host::kHostReleases[i - 1].glblSlots <= host::kHostReleases[i].glblSlots);
+  }
+}
+
+TEST_CASE("refusal text: one line naming every supported release and what was found") {
+  CHECK(host::supportedReleasesText() == "8.2112.x, 8.2302.x, 8.2310.x, 8.2312.x and 8.2504.x");
+  host::HostIdentity id{"8.2404.0", "ab12"};
+  const std::string t = host::unsupportedHostText(id);
+  CHECK(t == "this build supports rsyslogd 8.2112.x, 8.2302.x, 8.2310.x, 8.2312.x and 8.2504.x only, "
+             "found rsyslogd 8.2404.0 (build-id ab12)");
+  CHECK(t.find('\n') == std::string::npos);
+  CHECK(host::unsupportedHostText(host::HostIdentity{}).find("whose version could not be read") != std::string::npos);
 }
 
 TEST_CASE("probeHost: the override replaces the version, the build-id is read") {
@@ -41,6 +79,16 @@ TEST_CASE("probeHost: the override replaces the version, the build-id is read") 
   unsetenv("RSYSLOG_TLS_HOST_VERSION_OVERRIDE");
   CHECK(id.swVersion == "8.2404.0");
   CHECK(id.buildId.find_first_not_of("0123456789abcdef") == std::string::npos);
+}
+
+TEST_CASE("probeHost: an override naming a supported release cannot make a host acceptable") {
+  // The unit test program has no swVersion literal: the override names a
+  // supported version, and the result is still refused.
+  setenv("RSYSLOG_TLS_HOST_VERSION_OVERRIDE", "8.2504.0", 1);
+  host::HostIdentity id = host::probeHost();
+  unsetenv("RSYSLOG_TLS_HOST_VERSION_OVERRIDE");
+  CHECK_FALSE(host::hostVersionSupported(id.swVersion));
+  CHECK(id.swVersion.find("RSYSLOG_TLS_HOST_VERSION_OVERRIDE=8.2504.0 does not match it") != std::string::npos);
 }
 
 TEST_CASE("msg layout fingerprint: NDEBUG layout accepted, debug layout refused") {

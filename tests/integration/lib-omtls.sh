@@ -263,7 +263,7 @@ omtls_start_stunnel() {
 # omtls_outages SENDER: how often SENDER's forwarding action found its
 # receiver unreachable so far: omtls's connect.failed + suspended; with
 # OMTLS_SENDER=omfwd, the lines in which rsyslog logged the action named
-# $OMTLS_ACTION_NAME (default "fwd") suspended (rsyslog 8.2302 leaves
+# $OMTLS_ACTION_NAME (default "fwd") suspended (rsyslog leaves
 # core.action's "suspended" counter at 0). 0 before the first report.
 omtls_outages() {
     if [ "$OMTLS_SENDER" = omtls ]; then

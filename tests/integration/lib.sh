@@ -116,7 +116,7 @@
 # Further verbs are documented in their sections below: imtls receivers
 # (imtls_conf, start_imtls, imtls_only), rsyslog as a sender (sender_conf,
 # omfwd_gtls_action), stunnel (start_stunnel), refusals (wait_for_refusal,
-# assert_serves_good_client).
+# assert_serves_good_client), HUP (hup_rsyslogd), warnings (assert_no_warning).
 
 TB_TIMEOUT=${TB_TIMEOUT:-30}
 # instrumented modules run several times slower: scale every bound
@@ -846,4 +846,45 @@ assert_serves_good_client() {
     send_gnutls_cli "$PORT" "$_cert" < "$T/good.in" \
         || fail "trusted client $_cert refused (gnutls-cli $?)"
     wait_for_grep "$T/$1.out" "still serving $_cert #$_tb_good_n\$"
+}
+
+# ---- HUP ------------------------------------------------------------------------
+#   hup_rsyslogd NAME FILE         sends SIGHUP to rsyslogd NAME (by its pid file)
+#                                  and waits until the daemon has processed it:
+#                                  omfile closes its files on HUP and reopens one
+#                                  only at its next write, so FILE, written by an
+#                                  omfile action of NAME and written nothing more
+#                                  until this returns, must be open before and no
+#                                  longer open after. (The "rsyslogd was HUPed"
+#                                  status line is no marker: a release may write
+#                                  it only at the next HUP or at exit.)
+_tb_holds_file() {
+    _hf=$(readlink -f "$2")
+    for _fd in /proc/"$1"/fd/*; do
+        [ "$(readlink "$_fd" 2>/dev/null)" = "$_hf" ] && return 0
+    done
+    return 1
+}
+hup_rsyslogd() {
+    _pid=$(cat "$T/$1.pid") || fail "hup_rsyslogd: no pid file of $1"
+    _tb_holds_file "$_pid" "$2" || fail "hup_rsyslogd: rsyslogd $1 does not hold $2 open before the HUP"
+    kill -HUP "$_pid" || fail "cannot send SIGHUP to rsyslogd $1"
+    _n=$(_tb_timeout)
+    while _tb_holds_file "$_pid" "$2"; do
+        [ "$_n" -gt 0 ] || fail "rsyslogd $1 did not close $2 within ${TB_TIMEOUT}s of a HUP"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+}
+
+# ---- warnings -------------------------------------------------------------------
+#   assert_no_warning FILE         no "err" or "warning" line in FILE (a daemon's
+#                                  log, template t_log), except rsyslog's own
+#                                  warnings about its queue definitions
+#                                  (rsyslogd-2357), which a release may print
+#                                  for default queues whatever the modules do
+assert_no_warning() {
+    if grep -Ei -- '^(err|warning) ' "$1" 2>/dev/null | grep -v -- '^warning rsyslogd-2357:queue '; then
+        fail "$1: unexpected error or warning line(s)"
+    fi
 }
