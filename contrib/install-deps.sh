@@ -1,7 +1,8 @@
 #!/bin/sh
 # install-deps.sh - installs, with apt-get, the Debian 12 packages needed to
-# build rsyslog-tls, run its tests (stress-ng: contrib/stress-check.sh --load)
-# and its demo. Installs only what is missing.
+# build rsyslog-tls, run its tests (stress-ng: contrib/stress-check.sh --load),
+# build and check its Debian packages (make check-package: dpkg-dev,
+# debhelper, lintian, git) and run its demo. Installs only what is missing.
 set -eu
 
 PACKAGES="
@@ -10,6 +11,7 @@ PACKAGES="
   rsyslog rsyslog-gnutls rsyslog-openssl
   gnutls-bin openssl stunnel4 iproute2 procps valgrind util-linux bsdutils
   perl-base stress-ng
+  dpkg-dev debhelper lintian git
 "
 
 missing=""
