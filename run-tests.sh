@@ -139,5 +139,16 @@ if [ "${SANITIZE:-1}" != 0 ]; then
   run_suite sanitize --enable-asan --enable-ubsan
 fi
 
+# The Debian packages: build, lintian, install, load by name, deliver,
+# purge (tests/package/check-package.sh); one test in the totals, and a
+# skip is a failure here too.
+echo "== check-package"
+if (cd "$top/_build-plain" && CI=true make check-package); then
+  total_pass=$((total_pass + 1))
+else
+  total_fail=$((total_fail + 1))
+  status=1
+fi
+
 echo "$total_pass passed, $total_fail failed"
 exit "$status"

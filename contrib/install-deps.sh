@@ -1,9 +1,10 @@
 #!/bin/sh
 # install-deps.sh [--hosts] - installs, with apt-get, the Debian 12 packages
 # needed to build rsyslog-tls, run its tests (stress-ng:
-# contrib/stress-check.sh --load) and its demo. --hosts adds what building
-# the rsyslog releases of the host matrix from source needs
-# (tests/hosts/build-host.sh; run-tests.sh passes it when it found the
+# contrib/stress-check.sh --load), build and check its Debian packages (make
+# check-package: dpkg-dev, debhelper, lintian, git) and run its demo. --hosts
+# adds what building the rsyslog releases of the host matrix from source
+# needs (tests/hosts/build-host.sh; run-tests.sh passes it when it found the
 # tarballs). Installs only what is missing.
 set -eu
 
@@ -13,6 +14,7 @@ PACKAGES="
   rsyslog rsyslog-gnutls rsyslog-openssl
   gnutls-bin openssl stunnel4 iproute2 procps valgrind util-linux bsdutils
   perl-base stress-ng
+  dpkg-dev debhelper lintian git
 "
 # rsyslog's own build: parser generators, its libraries' headers, and
 # autoconf-archive, which rsyslog's configure.ac needs and this project's
