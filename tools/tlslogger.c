@@ -330,9 +330,12 @@ static syslogtls_tls_config *make_tls(const options *o) {
   for (k = 0; rc == SYSLOGTLS_OK && k < o->npeers; ++k) rc = syslogtls_tls_config_add_permitted_peer(cfg, o->peers[k]);
   if (rc == SYSLOGTLS_OK) rc = syslogtls_tls_config_load(cfg);
   if (rc != SYSLOGTLS_OK) {
-    const char *detail = syslogtls_errmsg();
-    const char *what = option_of_setting(syslogtls_tls_config_failed_setting(cfg));
-    fprintf(stderr, "tlslogger: %s: %s\n", what, *detail ? detail : syslogtls_strerror(rc));
+    char detail[2048];
+    const char *what;
+    /* copied first: the text lives only until the next call into the library */
+    snprintf(detail, sizeof detail, "%s", syslogtls_errmsg());
+    what = option_of_setting(syslogtls_tls_config_failed_setting(cfg));
+    fprintf(stderr, "tlslogger: %s: %s\n", what, detail[0] ? detail : syslogtls_strerror(rc));
     syslogtls_tls_config_free(cfg);
     exit(EXIT_USAGE);
   }
@@ -445,13 +448,15 @@ static void server_address(const session *s, char *out, size_t cap) {
  * runtime's text (which names the reason in the words imtls and omtls
  * log). Call right after the failing call (syslogtls_errmsg is per call). */
 static void report(const session *s, int rc, const char *suffix) {
-  char addr[NI_MAXHOST + 32];
-  const char *detail = syslogtls_errmsg();
-  const int reason = syslogtls_client_last_reason(s->client);
+  char addr[NI_MAXHOST + 32], detail[2048];
+  int reason;
+  /* copied first: the text lives only until the next call into the library */
+  snprintf(detail, sizeof detail, "%s", syslogtls_errmsg());
+  reason = syslogtls_client_last_reason(s->client);
   server_address(s, addr, sizeof addr);
   fprintf(stderr, "tlslogger: server %s (%s): %s: %s%s\n", s->opt->server, addr,
           reason != SYSLOGTLS_REASON_NONE ? syslogtls_reason_name(reason) : syslogtls_strerror(rc),
-          *detail ? detail : syslogtls_strerror(rc), suffix);
+          detail[0] ? detail : syslogtls_strerror(rc), suffix);
 }
 
 /* The server was not reached at all (exit 3), as opposed to reached but no
