@@ -277,8 +277,9 @@ uint64_t Listener::countMessages(const syslogtls_frame* frames, size_t from, siz
   return c;
 }
 
-// rsyslog's queue refuses messages when it is full and either discards at
-// once (queue.timeoutEnqueue="0") or is shutting down. While imtls is
+// rsyslog's queue refuses a batch when it is full while inputs are being
+// stopped (a full queue in normal operation drops single messages inside
+// rsyslog's multi-enqueue, which the input is not told of). While imtls is
 // stopping, the session is paused: the server reads nothing more from it
 // and closes it at the end of the drain, so that what got in stays a
 // gap-free prefix of every session.

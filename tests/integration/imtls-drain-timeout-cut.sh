@@ -13,7 +13,14 @@ imtls_only || skip "imtls behaviour only (TB_RECEIVER=imtcp)"
 ld=$(loader_tool) || exit $?
 
 HALF=50000000
-IMTLS_MODULE_PARAMS='drainTimeout="300"' start_imtls recv
+# rsyslog's main queue drops a message it could not enqueue within
+# queue.timeoutEnqueue (2 s by default) and, inside a multi-message submit,
+# goes on with the next one without telling the input (the drop is counted
+# only in the queue's own discarded.full counter). On a starved machine the
+# single queue worker can stall that long, which would cut a gap into a
+# session that no input can prevent; a long enqueue timeout leaves only the
+# behaviour under test: the shutdown's refusals, which imtls sees.
+TB_MAIN_QUEUE_PARAMS='queue.timeoutEnqueue="600000"' IMTLS_MODULE_PARAMS='drainTimeout="300"' start_imtls recv
 # session 1 sends msgnum 1..HALF, session 2 HALF+1..2*HALF
 start_bg loader "$ld" -t 127.0.0.1 -p "$PORT" --ca "$CERTS/ca.pem" --cert "$CERTS/client-cert.pem" \
     --key "$CERTS/client-key.pem" --servername localhost --tag tbtest --start 1 -n $((2 * HALF)) -c 2 -s 120

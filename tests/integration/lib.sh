@@ -38,7 +38,8 @@
 #   conf_head NAME                 print the common config head for daemon NAME:
 #                                  global() with workDirectory $T/NAME.work,
 #                                  processInternalMessages, no DNS; one main
-#                                  queue worker (keeps order); templates
+#                                  queue worker (keeps order; $TB_MAIN_QUEUE_PARAMS,
+#                                  raw text, adds main_queue() parameters); templates
 #                                  "t_out" (%fromhost-ip% %inputname% %msg%),
 #                                  "t_json" (%msg:::json%, one record per line),
 #                                  "t_raw" (%rawmsg%); and a rule writing
@@ -296,7 +297,7 @@ conf_head() {
     cat <<EOF
 global(workDirectory="$T/$1.work" processInternalMessages="on"
        net.enableDNS="off" maxMessageSize="64k")
-main_queue(queue.workerThreads="1")
+main_queue(queue.workerThreads="1" ${TB_MAIN_QUEUE_PARAMS:-})
 template(name="t_out" type="string" string="%fromhost-ip% %inputname% %msg%\\n")
 template(name="t_json" type="string" string="%fromhost-ip% %inputname% %msg:::json%\\n")
 template(name="t_raw" type="string" string="%rawmsg%\\n")
