@@ -61,6 +61,9 @@
 #   rsyslogd_alive NAME            true while the daemon runs
 #   rsyslogd_check CONF            run "$RSYSLOGD -N1 -f CONF"; output in
 #                                  $T/check.out; returns its exit code
+#   imtls_check_refuses REGEX PARAM...
+#                                  rsyslogd -N1 on imtls_conf with PARAMs (and
+#                                  $IMTLS_MODULE_PARAMS) must fail and print REGEX
 #   start_bg NAME CMD...           run CMD in the background (stdout -> $T/NAME.stdout,
 #                                  stderr -> $T/NAME.stderr), record its pid
 #   stop_bg NAME                   SIGTERM (then SIGKILL) a start_bg process
@@ -888,4 +891,17 @@ assert_no_warning() {
     if grep -Ei -- '^(err|warning) ' "$1" 2>/dev/null | grep -v -- '^warning rsyslogd-2357:queue '; then
         fail "$1: unexpected error or warning line(s)"
     fi
+}
+
+imtls_check_refuses() {
+    _re=$1
+    shift
+    imtls_conf chk "$@" > "$T/chk.conf" || exit $?
+    if rsyslogd_check "$T/chk.conf"; then
+        fail "rsyslogd -N1 accepted: $* (module: ${IMTLS_MODULE_PARAMS:-})"
+    fi
+    grep -Eiq -- "$_re" "$T/check.out" || {
+        cat "$T/check.out" >&2
+        fail "rsyslogd -N1 on '$*': no error matching /$_re/"
+    }
 }
