@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslogd -N1 refuses each imtls_check_refuses imtls parameter with an error naming it:
+# rsyslogd -N1 refuses each bad imtls parameter with an error naming it:
 # unknown tls.authMode, missing tls.keyFile, unreadable certificate file, port
 # out of range, tls="off" on a non-loopback address, unknown framing and
 # oversizeMode, port 0 without listenPortFileName, unknown ruleset, and
