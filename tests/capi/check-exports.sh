@@ -1,7 +1,7 @@
 #!/bin/sh
 # check-exports.sh - libsyslogtls exports only syslogtls_* symbols (plus the
-# linker-defined version node), and its public header compiles as strict
-# C99 on its own. Env: abs_top_builddir, abs_top_srcdir (set by make check).
+# linker-defined version node), each listed in the Debian symbols file, and
+# its public header compiles as strict C99 on its own. Env: abs_top_builddir, abs_top_srcdir (set by make check).
 set -u
 builddir=${abs_top_builddir:-.}
 srcdir=${abs_top_srcdir:-.}
@@ -24,6 +24,14 @@ for f in $declared; do
   echo "$exports" | grep -qx "$f" || { echo "FAIL: $f is declared in syslogtls.h but not exported"; fail=1; }
 done
 nd=$(echo "$declared" | wc -w)
+# The Debian symbols file names every export (a symbol missing there makes
+# dpkg-gensymbols add it with the Debian revision, which lintian refuses).
+symfile="$srcdir/debian/libsyslogtls0.symbols"
+if [ -f "$symfile" ]; then
+  for f in $(echo "$exports" | grep '^syslogtls_'); do
+    grep -q "^ $f@" "$symfile" || { echo "FAIL: $f is exported but not in debian/libsyslogtls0.symbols"; fail=1; }
+  done
+fi
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
