@@ -258,14 +258,15 @@ int Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t
       // of them may have got in) and this one.
       queued -= static_cast<uint64_t>(before);
       host::bump(submitted_, queued);
-      return refusedBatch(before + 1ull + countMessages(frames, i + 1, n));
+      return refusedBatch(rc, before + 1ull + countMessages(frames, i + 1, n));
     }
   }
   const short before = batch.pending();
-  if (batch.flush() != rs::RS_RET_OK) {
+  const rs::rsRetVal rc = batch.flush();
+  if (rc != rs::RS_RET_OK) {
     queued -= static_cast<uint64_t>(before);
     host::bump(submitted_, queued);
-    return refusedBatch(static_cast<uint64_t>(before));
+    return refusedBatch(rc, static_cast<uint64_t>(before));
   }
   host::bump(submitted_, queued);
   return SYSLOGTLS_FRAMES_CONTINUE;
@@ -278,14 +279,17 @@ uint64_t Listener::countMessages(const syslogtls_frame* frames, size_t from, siz
 }
 
 // rsyslog's queue refuses a batch when it is full while inputs are being
-// stopped (a full queue in normal operation drops single messages inside
-// rsyslog's multi-enqueue, which the input is not told of). While imtls is
+// terminated (RS_RET_FORCE_TERM: rsyslogd has begun to shut down, possibly
+// before this input is told to stop); a full queue in normal operation
+// drops single messages inside rsyslog's multi-enqueue, which the input is
+// not told of. From such a refusal on, or any refusal while imtls is
 // stopping, the session is paused: the server reads nothing more from it
 // and closes it at the end of the drain, so that what got in stays a
 // gap-free prefix of every session.
-int Listener::refusedBatch(uint64_t lost) noexcept {
+int Listener::refusedBatch(rs::rsRetVal rc, uint64_t lost) noexcept {
   host::bump(refused_, lost);
-  return stopping_.load(std::memory_order_relaxed) ? SYSLOGTLS_FRAMES_PAUSE : SYSLOGTLS_FRAMES_CONTINUE;
+  const bool ending = rc == rs::RS_RET_FORCE_TERM || stopping_.load(std::memory_order_relaxed);
+  return ending ? SYSLOGTLS_FRAMES_PAUSE : SYSLOGTLS_FRAMES_CONTINUE;
 }
 
 // The runtime speaks of its settings in words; for the limits an operator

@@ -66,7 +66,7 @@ class Listener final {
   // while stopping.
   int submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t n);
   static uint64_t countMessages(const syslogtls_frame* frames, size_t from, size_t n) noexcept;
-  int refusedBatch(uint64_t lost) noexcept;
+  int refusedBatch(rs::rsRetVal rc, uint64_t lost) noexcept;
   void loadTls();
   bool writePortFile(unsigned port);
 
