@@ -15,10 +15,7 @@
 #                                  exactly one line to stderr, matching REGEX (-E)
 
 tlslogger_tool() {
-    for _p in "$abs_top_builddir/tools/tlslogger" "$abs_top_builddir/tlslogger"; do
-        if [ -x "$_p" ]; then echo "$_p"; return 0; fi
-    done
-    skip "tools/tlslogger not built"
+    built_tool tlslogger
 }
 
 run_tlslogger() {

@@ -278,11 +278,17 @@ omtls_module() {
     _tb_find_module omtls || skip "omtls.so not built (make first)"
 }
 
-loader_tool() {
-    for _p in "$abs_top_builddir/tools/syslogtls-loader" "$abs_top_builddir/syslogtls-loader"; do
+# built_tool NAME: the path of the project's program tools/NAME (skip/fail
+# when it is not built); prints, so callers write  x=$(built_tool N) || exit $?
+built_tool() {
+    for _p in "$abs_top_builddir/tools/$1" "$abs_top_builddir/$1"; do
         if [ -x "$_p" ]; then echo "$_p"; return 0; fi
     done
-    skip "tools/syslogtls-loader not built"
+    skip "tools/$1 not built"
+}
+
+loader_tool() {
+    built_tool syslogtls-loader
 }
 
 run_loader() {
