@@ -72,6 +72,9 @@ report() {
       # Show the end of each such test's log: CI has nothing else.
       for trs in $(cd "$r_build" && grep -l -r --include='*.trs' "^:test-result: $what" . | sort); do
         t=${trs%.trs}
+        echo "----- $r_name: $what: ${t#./}: why (the test's FAIL/SKIP/WARNING lines, sanitizer reports) -----" >&2
+        grep -E '^(FAIL|SKIP|WARNING): |ERROR: (Address|Leak|Undefined)Sanitizer|runtime error: ' \
+          "$r_build/$t.log" 2>/dev/null | head -n 20 >&2 || true
         echo "----- $r_name: $what: tail of ${t#./}.log -----" >&2
         tail -n 60 "$r_build/$t.log" >&2 2>/dev/null || true
       done
