@@ -403,7 +403,9 @@ TEST_CASE("setting and reason names are the runtime's words") {
   CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_PERMITTED_PEER)) == "permitted peer");
   CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT)) == "handshake timeout");
   CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_ACCEPT_WILDCARD)) == "wildcard certificates");
-  CHECK(std::string(syslogtls_setting_name(8)) == "unknown setting");  // reserved
+  CHECK(std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_CRL_FILE)) == "CRL file");
+  CHECK(SYSLOGTLS_SETTING_CRL_FILE == 8);
+  CHECK(std::string(syslogtls_setting_name(10)) == "unknown setting");
   CHECK(std::string(syslogtls_setting_name(99)) == "unknown setting");
   for (int r = SYSLOGTLS_REASON_NONE; r <= SYSLOGTLS_REASON_WILDCARD_REFUSED; ++r) {
     INFO(r);
@@ -412,6 +414,7 @@ TEST_CASE("setting and reason names are the runtime's words") {
     CHECK(name != "unknown reason");
   }
   CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_UNTRUSTED)) == "certificate not trusted");
+  CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_REVOKED)) == "certificate revoked");
   CHECK(std::string(syslogtls_reason_name(-1)) == "unknown reason");
   CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_WILDCARD_REFUSED)) == "wildcard certificate refused");
   CHECK(std::string(syslogtls_reason_name(24)) == "unknown reason");
