@@ -162,7 +162,7 @@ void check_validity(Report& r, const std::vector<CertFacts>& chain, const std::v
   if (!bad) {
     const CertFacts& leaf = chain.front();
     r.ok("validity", "from " + utc_text(leaf.not_before) + " to " + utc_text(leaf.not_after) + " (" +
-                         std::to_string((leaf.not_after - now) / kDay) + " days left)");
+                         std::to_string((leaf.not_after - now + kDay - 1) / kDay) + " days left)");
   }
 }
 
