@@ -181,6 +181,22 @@ Ca::Ca(TempDir& dir, const std::string& cn, int not_after_days) : impl_(new Impl
   files_ = write_out(dir, impl_->crt.p, impl_->key.p, "ca");
 }
 
+Ca::Ca(const Ca& parent, const std::string& cn) : impl_(new Impl) {
+  impl_->dir = parent.impl_->dir;
+  CertOptions o;
+  o.cn = cn;
+  o.not_before_days = -2;
+  o.not_after_days = 3650;
+  fill(impl_->crt.p, impl_->key.p, o, true);
+  unsigned char id[64];
+  size_t id_size = sizeof id;
+  check(gnutls_x509_crt_get_subject_key_id(parent.impl_->crt.p, id, &id_size, nullptr), "parent key id");
+  check(gnutls_x509_crt_set_authority_key_id(impl_->crt.p, id, id_size), "authority_key_id");
+  check(gnutls_x509_crt_sign2(impl_->crt.p, parent.impl_->crt.p, parent.impl_->key.p, GNUTLS_DIG_SHA256, 0),
+        "sign intermediate");
+  files_ = write_out(*impl_->dir, impl_->crt.p, impl_->key.p, "subca");
+}
+
 Ca::~Ca() = default;
 
 CertFiles Ca::issue(const CertOptions& opts) const {

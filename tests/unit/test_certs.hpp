@@ -11,6 +11,7 @@
 //   auto rogue = testcerts::self_signed(dir, {"rogue"});
 //   std::string p = dir.write("junk.pem", "not pem");  // any file
 //   std::string crl = ca.crl({srv.cert});          // a CRL revoking srv
+//   testcerts::Ca sub(ca, "sub CA");               // an intermediate CA signed by ca
 //
 // Keys are ECDSA P-256 (a fraction of a millisecond each), certificates
 // X.509 v3 signed with SHA-256; leaves carry both TLS server and client key
@@ -74,6 +75,8 @@ struct CertFiles {
 class Ca final {
  public:
   explicit Ca(TempDir& dir, const std::string& cn = "syslogtls test CA", int not_after_days = 3650);
+  // An intermediate CA signed by parent (same TempDir as the parent's).
+  Ca(const Ca& parent, const std::string& cn);
   ~Ca();
   Ca(const Ca&) = delete;
   Ca& operator=(const Ca&) = delete;

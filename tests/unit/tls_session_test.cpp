@@ -763,3 +763,24 @@ TEST_CASE_FIXTURE(Pki, "expiry texts name the exact date, in both roles") {
   CHECK(f.client->error_text() == "peer 127.0.0.1:6514 (subject 'CN=server.example.net') refused: certificate not valid "
                                   "before " + syslogtls::x509::utc_date(facts_of(future.cert).not_before));
 }
+
+TEST_CASE_FIXTURE(Pki, "CRL: a revoked intermediate CA is named with its subject and serial") {
+  testcerts::Ca sub(ca, "sub CA");
+  auto leaf = sub.issue({"server.example.net", {"server.example.net"}, {}});
+  // the server presents its certificate and the intermediate; the client trusts the root
+  Side s = server_side();
+  s.cert = dir.write("sub-chain.pem", testcerts::read_text(leaf.cert) + testcerts::read_text(sub.cert_file()));
+  s.key = leaf.key;
+  Link ok(client_side(), s);
+  ok.handshake();
+  REQUIRE_MESSAGE(ok.cio == Io::done, ok.client->error_text());
+
+  Side c = client_side();
+  c.crl = ca.crl({sub.cert_file()});
+  Link l(c, s);
+  l.handshake();
+  CHECK(l.cio == Io::failed);
+  CHECK(l.client->error_reason() == SYSLOGTLS_REASON_REVOKED);
+  CHECK(l.client->error_text() == "peer 127.0.0.1:6514 (subject 'CN=server.example.net') refused: certificate revoked: "
+                                  "issuer certificate 'CN=sub CA' (serial " + facts_of(sub.cert_file()).serial + ")");
+}
