@@ -19,40 +19,7 @@ using x509::issuer_of;
 using x509::subject_of;
 using x509::fingerprint_of;
 using x509::utc_date;
-
-// The names of crt; *san (if not null) gets the dNSName and iPAddress SANs
-// in certificate order, ","-separated.
-peer::CertNames names_of(gnutls_x509_crt_t crt, std::string* san = nullptr) {
-  peer::CertNames names;
-  auto add_san = [&](const std::string& v) {
-    if (san == nullptr) return;
-    if (!san->empty()) *san += ',';
-    *san += v;
-  };
-  for (unsigned i = 0;; ++i) {
-    char buf[512];
-    size_t size = sizeof buf;
-    int type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &size, nullptr);
-    if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) break;
-    if (type == GNUTLS_E_SHORT_MEMORY_BUFFER) continue;  // absurdly long name: skip it
-    if (type < 0) break;
-    if (type == GNUTLS_SAN_DNSNAME) {
-      names.dns.emplace_back(buf, size);
-      add_san(names.dns.back());
-    } else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16)) {
-      names.ips.emplace_back(reinterpret_cast<uint8_t*>(buf), reinterpret_cast<uint8_t*>(buf) + size);
-      add_san(peer::format_ip(names.ips.back()));
-    }
-  }
-  for (unsigned i = 0;; ++i) {
-    char buf[512];
-    size_t size = sizeof buf;
-    int rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, i, 0, buf, &size);
-    if (rc < 0) break;
-    names.cns.emplace_back(buf, size);
-  }
-  return names;
-}
+using x509::names_of;
 
 PeerVerdict refuse(int reason, std::string why) {
   PeerVerdict v;

@@ -110,6 +110,38 @@ bool is_ca(gnutls_x509_crt_t crt) {
   return gnutls_x509_crt_get_basic_constraints(crt, &critical, &ca, &path_len) >= 0 && ca != 0;
 }
 
+peer::CertNames names_of(gnutls_x509_crt_t crt, std::string* san) {
+  peer::CertNames names;
+  auto add_san = [&](const std::string& v) {
+    if (san == nullptr) return;
+    if (!san->empty()) *san += ',';
+    *san += v;
+  };
+  for (unsigned i = 0;; ++i) {
+    char buf[512];
+    size_t size = sizeof buf;
+    int type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &size, nullptr);
+    if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) break;
+    if (type == GNUTLS_E_SHORT_MEMORY_BUFFER) continue;  // absurdly long name: skip it
+    if (type < 0) break;
+    if (type == GNUTLS_SAN_DNSNAME) {
+      names.dns.emplace_back(buf, size);
+      add_san(names.dns.back());
+    } else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16)) {
+      names.ips.emplace_back(reinterpret_cast<uint8_t*>(buf), reinterpret_cast<uint8_t*>(buf) + size);
+      add_san(peer::format_ip(names.ips.back()));
+    }
+  }
+  for (unsigned i = 0;; ++i) {
+    char buf[512];
+    size_t size = sizeof buf;
+    int rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, i, 0, buf, &size);
+    if (rc < 0) break;
+    names.cns.emplace_back(buf, size);
+  }
+  return names;
+}
+
 bool format_utc(int64_t t, std::string* out) {
   const time_t tt = static_cast<time_t>(t);
   if (static_cast<int64_t>(tt) != t) return false;

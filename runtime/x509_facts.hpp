@@ -1,5 +1,5 @@
 // x509_facts.hpp - the facts of one X.509 certificate in the library's own
-// spelling (DNs, fingerprints, serial, dates), shared by the peer checks,
+// spelling (DNs, names, fingerprints, serial, dates), shared by the peer checks,
 // the session identity and syslogtls_cert_list, and the one reader of PEM
 // files. Stateless and thread-safe.
 #pragma once
@@ -41,6 +41,11 @@ int64_t not_before_of(gnutls_x509_crt_t crt);
 int64_t not_after_of(gnutls_x509_crt_t crt);
 // basicConstraints CA:TRUE.
 bool is_ca(gnutls_x509_crt_t crt);
+// The names peer checks match (dNSName and iPAddress SANs, subject CNs, in
+// certificate order; a name longer than 511 bytes is left out). *san, if
+// not null, gets the dNSName and iPAddress SANs ","-separated
+// ("a.example.net,127.0.0.1").
+peer::CertNames names_of(gnutls_x509_crt_t crt, std::string* san = nullptr);
 
 // "2026-12-31 23:59:59 UTC"; false (and *out untouched) if the C library
 // cannot convert t. utc_date() gives "" then.
