@@ -1,10 +1,11 @@
-// capi_cert.cpp - extern "C" forwarders for certificate facts and dates.
+// capi_cert.cpp - extern "C" forwarders for certificate facts, names and dates.
 #include <cstring>
 #include <memory>
 
 #include "cert_list.hpp"
 #include "error.hpp"
 #include "syslogtls.h"
+#include "tls_config.hpp"
 #include "x509_facts.hpp"
 
 struct syslogtls_cert_list {
@@ -81,6 +82,30 @@ int64_t syslogtls_cert_list_not_after(const syslogtls_cert_list* list, size_t i)
 int syslogtls_cert_list_is_ca(const syslogtls_cert_list* list, size_t i) {
   const syslogtls::CertFacts* f = facts(list, i);
   return f && f->ca ? 1 : 0;
+}
+
+const char* syslogtls_cert_list_names(const syslogtls_cert_list* list, size_t i) {
+  const syslogtls::CertFacts* f = facts(list, i);
+  return f ? f->names_text.c_str() : "";
+}
+
+int syslogtls_cert_list_match_name(const syslogtls_cert_list* list, size_t i, const char* name) {
+  return guarded([&] {
+    if (list == nullptr) throw Error(SYSLOGTLS_E_INVAL, "list is NULL");
+    const syslogtls::CertFacts* f = facts(list, i);
+    if (f == nullptr)
+      throw Error(SYSLOGTLS_E_INVAL, "no certificate " + std::to_string(i) + " (the list has " +
+                                         std::to_string(list->rep.certs().size()) + ")");
+    if (name == nullptr) throw Error(SYSLOGTLS_E_INVAL, "name is NULL");
+    const std::string entry(name);
+    if (syslogtls::peer::looks_like_fingerprint(entry))
+      throw Error(SYSLOGTLS_E_INVAL, "'" + entry + "': a fingerprint, not a host name or IP address");
+    std::string ascii, why;
+    if (!syslogtls::permitted_name_entry(entry, &ascii, &why)) throw Error(SYSLOGTLS_E_INVAL, "'" + entry + "': " + why);
+    const syslogtls::peer::NameMatch m = syslogtls::peer::match_names(f->names, {ascii});
+    if (!m.matched) return SYSLOGTLS_NAME_NO_MATCH;
+    return m.wildcard_only ? SYSLOGTLS_NAME_WILDCARD_ONLY : SYSLOGTLS_NAME_MATCH;
+  });
 }
 
 int syslogtls_format_utc(int64_t unix_seconds, char* out, size_t cap) {

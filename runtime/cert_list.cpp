@@ -56,6 +56,8 @@ CertList::CertList(const std::string& path) {
     f.not_before = x509::not_before_of(crt);
     f.not_after = x509::not_after_of(crt);
     f.ca = x509::is_ca(crt);
+    f.names = x509::names_of(crt);
+    f.names_text = peer::describe_names(f.names);
     certs_.push_back(std::move(f));
   }
 }

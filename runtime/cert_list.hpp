@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "peer_verify.hpp"
+
 namespace syslogtls {
 
 struct CertFacts {
@@ -15,6 +17,8 @@ struct CertFacts {
   std::string serial;           // "0x1a2b3c"
   int64_t not_before = 0, not_after = 0;  // Unix seconds
   bool ca = false;                        // basicConstraints CA:TRUE
+  peer::CertNames names;                  // the names peer checks match
+  std::string names_text;                 // peer::describe_names(names)
 };
 
 class CertList final {

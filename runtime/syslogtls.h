@@ -325,6 +325,32 @@ SYSLOGTLS_API int64_t syslogtls_cert_list_not_after(const syslogtls_cert_list *l
 /* Returns: 1 when certificate i has basicConstraints CA:TRUE; 0 when not,
  * for a NULL list or i >= count. */
 SYSLOGTLS_API int syslogtls_cert_list_is_ca(const syslogtls_cert_list *list, size_t i);
+/* The names of certificate i as imtls and omtls match them, in certificate
+ * order: "[DNS:a.example.net, IP:127.0.0.1]", the spelling of the "name
+ * mismatch: certificate names [...]" refusals; the CN appears as "CN:x"
+ * only when the certificate has no dNSName SAN; "[]" when it has no name.
+ * Returns: valid until syslogtls_cert_list_free(), never NULL; "" for a
+ * NULL list or i >= count. */
+SYSLOGTLS_API const char *syslogtls_cert_list_names(const syslogtls_cert_list *list, size_t i);
+#define SYSLOGTLS_NAME_NO_MATCH 0      /* no certificate name matches */
+#define SYSLOGTLS_NAME_WILDCARD_ONLY 1 /* only a wildcard certificate name matches (refused where wildcard certificates are off) */
+#define SYSLOGTLS_NAME_MATCH 2         /* a certificate name that is not a wildcard matches */
+/* How name matches certificate i by the rules of tls.permittedPeer (imtls)
+ * and of omtls's target / tls.serverName. name is taken as
+ * syslogtls_tls_config_add_permitted_peer() takes one entry: a DNS name
+ * (ASCII case and one trailing dot do not count; an internationalised name
+ * is converted to A-labels first), an IP literal (compared as an address
+ * with the IP SANs), or a wildcard ("*.example.net"), which is a pattern
+ * here as in a permitted peer: it matches the certificate name
+ * "a.example.net" (SYSLOGTLS_NAME_MATCH). The CN counts only when the
+ * certificate has no dNSName SAN.
+ * Returns: SYSLOGTLS_NAME_MATCH, SYSLOGTLS_NAME_WILDCARD_ONLY or
+ * SYSLOGTLS_NAME_NO_MATCH; SYSLOGTLS_E_INVAL for a NULL list, i >= count,
+ * NULL name, or a name that is neither a host name nor an IP literal (empty,
+ * blanks or commas, a misplaced '*', an invalid internationalised name, a
+ * fingerprint): syslogtls_errmsg() says why, "'x': <reason>" with the
+ * reason words of add_permitted_peer; SYSLOGTLS_E_NOMEM. */
+SYSLOGTLS_API int syslogtls_cert_list_match_name(const syslogtls_cert_list *list, size_t i, const char *name);
 
 /* Writes unix_seconds as "2026-12-31 23:59:59 UTC" (the spelling of every
  * date the library prints, e.g. "certificate expired on ..."), NUL

@@ -293,18 +293,21 @@ void TlsConfig::add_permitted_peer(const std::string& entry) {
       impl_->permitted_fps.push_back(std::move(fp));
       return;
     }
-    if (peer::is_ip_literal(entry)) {
-      impl_->permitted_names.push_back(entry);
-      return;
-    }
-    if (!peer::check_permitted_name(entry, &reason))
+    std::string name;
+    if (!permitted_name_entry(entry, &name, &reason))
       throw Error(SYSLOGTLS_E_INVAL, quoted(SYSLOGTLS_SETTING_PERMITTED_PEER, entry) + ": " + reason);
-    // RFC 5425 section 5.2: internationalised names compare as A-labels.
-    std::string ascii;
-    if (!to_alabel(entry, &ascii, &reason))
-      throw Error(SYSLOGTLS_E_INVAL, quoted(SYSLOGTLS_SETTING_PERMITTED_PEER, entry) + ": " + reason);
-    impl_->permitted_names.push_back(std::move(ascii));
+    impl_->permitted_names.push_back(std::move(name));
   });
+}
+
+bool permitted_name_entry(const std::string& entry, std::string* out, std::string* reason) {
+  if (peer::is_ip_literal(entry)) {
+    *out = entry;
+    return true;
+  }
+  if (!peer::check_permitted_name(entry, reason)) return false;
+  // RFC 5425 section 5.2: internationalised names compare as A-labels.
+  return to_alabel(entry, out, reason);
 }
 
 void TlsConfig::set_handshake_timeout_ms(unsigned ms) {

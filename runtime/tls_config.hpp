@@ -90,4 +90,12 @@ class TlsConfig final {
   std::unique_ptr<Impl> impl_;
 };
 
+// A name entry of the permitted peers as the peer checks compare it: an IP
+// literal unchanged; a DNS name or wildcard checked
+// (peer::check_permitted_name) and converted to A-labels (to_alabel).
+// false + *reason (the words of "permitted peer 'x': reason") if it is
+// neither. Fingerprints are not name entries: the caller tells them apart
+// first (peer::looks_like_fingerprint). Throws only std::bad_alloc.
+bool permitted_name_entry(const std::string& entry, std::string* out, std::string* reason);
+
 }  // namespace syslogtls

@@ -124,3 +124,113 @@ TEST_CASE_FIXTURE(Fixture, "C API: syslogtls_cert_list_* on a chain and a CA fil
   CHECK(syslogtls_cert_list_read(&list, "") == SYSLOGTLS_E_INVAL);
   CHECK(list == nullptr);
 }
+
+namespace {
+
+// Certificates of every shape of name, one file, in this order.
+struct NamesFixture {
+  testcerts::TempDir dir;
+  testcerts::Ca ca{dir, "names test CA", 3650};
+  enum { kNamed, kCnOnly, kCnBesideSan, kWildcard, kIdn, kCnIp, kCount };
+  std::string pem(const testcerts::CertOptions& opts) const { return testcerts::read_text(ca.issue(opts).cert); }
+  std::string file = dir.write(
+      "names.pem", pem({"named.example.net", {"named.example.net", "*.wild.example.net"}, {"192.0.2.7", "2001:db8::5"}}) +
+                       pem({"cn-only.example.net", {}, {"192.0.2.9"}}) + pem({"cn.example.net", {"san.example.net"}}) +
+                       pem({"*.example.org", {"*.example.org"}}) +
+                       pem({"xn--bcher-kva.example", {"xn--bcher-kva.example"}}) + pem({"192.0.2.44"}));
+  syslogtls_cert_list* list = nullptr;
+  NamesFixture() { REQUIRE(syslogtls_cert_list_read(&list, file.c_str()) == SYSLOGTLS_OK); }
+  ~NamesFixture() { syslogtls_cert_list_free(list); }
+  int match(size_t i, const char* name) const { return syslogtls_cert_list_match_name(list, i, name); }
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(NamesFixture, "C API: syslogtls_cert_list_names lists what the peer checks match") {
+  REQUIRE(syslogtls_cert_list_count(list) == kCount);
+  CHECK(std::string(syslogtls_cert_list_names(list, kNamed)) ==
+        "[DNS:named.example.net, DNS:*.wild.example.net, IP:192.0.2.7, IP:2001:db8::5]");
+  // the CN only where there is no dNSName SAN
+  CHECK(std::string(syslogtls_cert_list_names(list, kCnOnly)) == "[IP:192.0.2.9, CN:cn-only.example.net]");
+  CHECK(std::string(syslogtls_cert_list_names(list, kCnBesideSan)) == "[DNS:san.example.net]");
+  CHECK(std::string(syslogtls_cert_list_names(list, kCnIp)) == "[CN:192.0.2.44]");
+  // the words of the runtime's refusals
+  CHECK(syslogtls::CertList(file).certs()[kNamed].names_text == syslogtls_cert_list_names(list, kNamed));
+  CHECK(syslogtls::CertList(file).certs()[kNamed].names.dns.size() == 2);
+  CHECK(std::string(syslogtls_cert_list_names(list, kCount)).empty());
+  CHECK(std::string(syslogtls_cert_list_names(nullptr, 0)).empty());
+}
+
+TEST_CASE_FIXTURE(NamesFixture, "C API: syslogtls_cert_list_match_name by the rules of permitted peers") {
+  // exact, any case, one trailing dot
+  CHECK(match(kNamed, "named.example.net") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kNamed, "NAMED.Example.NET.") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kNamed, "other.example.net") == SYSLOGTLS_NAME_NO_MATCH);
+  CHECK(match(kNamed, "example.net") == SYSLOGTLS_NAME_NO_MATCH);
+  // IP literals against the IP SANs, as addresses
+  CHECK(match(kNamed, "192.0.2.7") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kNamed, "::ffff:192.0.2.7") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kNamed, "2001:db8:0:0::5") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kNamed, "[2001:db8::5]") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kNamed, "192.0.2.8") == SYSLOGTLS_NAME_NO_MATCH);
+  CHECK(match(kCnBesideSan, "192.0.2.7") == SYSLOGTLS_NAME_NO_MATCH);
+  // a wildcard certificate name: one left-most label, and only as a wildcard
+  CHECK(match(kNamed, "x.wild.example.net") == SYSLOGTLS_NAME_WILDCARD_ONLY);
+  CHECK(match(kNamed, "a.b.wild.example.net") == SYSLOGTLS_NAME_NO_MATCH);
+  CHECK(match(kNamed, "wild.example.net") == SYSLOGTLS_NAME_NO_MATCH);
+  CHECK(match(kWildcard, "a.example.org") == SYSLOGTLS_NAME_WILDCARD_ONLY);
+  CHECK(match(kWildcard, "A.EXAMPLE.ORG.") == SYSLOGTLS_NAME_WILDCARD_ONLY);
+  CHECK(match(kWildcard, "example.org") == SYSLOGTLS_NAME_NO_MATCH);
+  // a wildcard name is a pattern, as in tls.permittedPeer
+  CHECK(match(kNamed, "*.example.net") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kCnBesideSan, "*.example.net") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kCnBesideSan, "*.example.org") == SYSLOGTLS_NAME_NO_MATCH);
+  // the CN only without a dNSName SAN
+  CHECK(match(kCnOnly, "cn-only.example.net") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kCnOnly, "192.0.2.9") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kCnBesideSan, "cn.example.net") == SYSLOGTLS_NAME_NO_MATCH);
+  CHECK(match(kCnBesideSan, "san.example.net") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kCnIp, "192.0.2.44") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kCnIp, "localhost") == SYSLOGTLS_NAME_NO_MATCH);
+  // an internationalised name against its A-label
+  CHECK(match(kIdn, "bücher.example") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kIdn, "xn--bcher-kva.example") == SYSLOGTLS_NAME_MATCH);
+  CHECK(match(kIdn, "bucher.example") == SYSLOGTLS_NAME_NO_MATCH);
+  CHECK(syslogtls_errmsg()[0] == '\0');
+}
+
+TEST_CASE_FIXTURE(NamesFixture, "C API: syslogtls_cert_list_match_name refuses what is not a host name") {
+  // the reason words of add_permitted_peer, for the same entry
+  auto peer_words = [](const char* entry) {
+    syslogtls_tls_config* cfg = nullptr;
+    REQUIRE(syslogtls_tls_config_new(&cfg, SYSLOGTLS_ROLE_SERVER) == SYSLOGTLS_OK);
+    CHECK(syslogtls_tls_config_add_permitted_peer(cfg, entry) == SYSLOGTLS_E_INVAL);
+    const std::string words = syslogtls_errmsg();
+    syslogtls_tls_config_free(cfg);
+    return words;
+  };
+  for (const char* bad : {"", "a b.example.net", "a.example.net,b.example.net", "f*o.example.net", "a.*.example.net",
+                          "*.", "\xff.example", "a..example.net"}) {
+    CAPTURE(bad);
+    CHECK(match(kNamed, bad) == SYSLOGTLS_E_INVAL);
+    const std::string words = syslogtls_errmsg();
+    CHECK(has(words, "'" + std::string(bad) + "': "));
+    CHECK(peer_words(bad) == "permitted peer " + words);
+  }
+  CHECK(match(kNamed, "f*o.example.net") == SYSLOGTLS_E_INVAL);
+  CHECK(std::string(syslogtls_errmsg()) ==
+        "'f*o.example.net': wildcard '*' is allowed only as the whole left-most label followed by a domain "
+        "(e.g. *.example.com)");
+  CHECK(match(kNamed, "\xff.example") == SYSLOGTLS_E_INVAL);
+  CHECK(has(syslogtls_errmsg(), "not a valid internationalised domain name"));
+  // a fingerprint is no name here
+  CHECK(match(kNamed, syslogtls_cert_list_fingerprint(list, kNamed)) == SYSLOGTLS_E_INVAL);
+  CHECK(has(syslogtls_errmsg(), "a fingerprint, not a host name or IP address"));
+  // bad arguments
+  CHECK(syslogtls_cert_list_match_name(nullptr, 0, "named.example.net") == SYSLOGTLS_E_INVAL);
+  CHECK(std::string(syslogtls_errmsg()) == "list is NULL");
+  CHECK(match(kCount, "named.example.net") == SYSLOGTLS_E_INVAL);
+  CHECK(std::string(syslogtls_errmsg()) == "no certificate 6 (the list has 6)");
+  CHECK(match(kNamed, nullptr) == SYSLOGTLS_E_INVAL);
+  CHECK(std::string(syslogtls_errmsg()) == "name is NULL");
+}
