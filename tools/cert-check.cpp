@@ -4,7 +4,8 @@
 // daemon's words. Chain, validity, names and revocation are then checked
 // offline with GnuTLS, with the reason words of the runtime's peer checks
 // ("certificate not trusted", "certificate expired", "name mismatch",
-// "certificate revoked").
+// "certificate revoked"); the name is matched by the runtime itself
+// (syslogtls_cert_list_match_name).
 #include "cert-check.hpp"
 
 #include <sys/stat.h>
@@ -118,7 +119,7 @@ TrustListPtr trust_list_of(const std::vector<CrtPtr>& cas) {
 
 // Chain to a CA of the CA file, dates ignored (they are a finding of their own).
 bool check_chain(Report& r, const std::string& ca_path, const std::vector<CrtPtr>& cas,
-                 const std::vector<CrtPtr>& chain) {
+                 const std::vector<CrtPtr>& chain, const CertFacts& leaf) {
   TrustListPtr tl = trust_list_of(cas);
   std::vector<gnutls_x509_crt_t> list;
   for (const CrtPtr& c : chain) list.push_back(c.get());
@@ -127,16 +128,11 @@ bool check_chain(Report& r, const std::string& ca_path, const std::vector<CrtPtr
   check_gnutls(gnutls_x509_trust_list_verify_crt2(tl.get(), list.data(), static_cast<unsigned>(list.size()), nullptr,
                                                   0, flags, &status, nullptr),
                "cannot verify the certificate");
-  OwnedDatum issuer;
-  std::string issuer_dn;
-  if (gnutls_x509_crt_get_issuer_dn3(chain.front().get(), &issuer.d, 0) >= 0 && issuer.d.data != nullptr)
-    issuer_dn.assign(reinterpret_cast<const char*>(issuer.d.data), issuer.d.size);
   if (status != 0) {
-    r.fail("chain", chain_problem(status, ca_path, issuer_dn));
+    r.fail("chain", chain_problem(status, ca_path, leaf.issuer));
     return false;
   }
-  r.ok("chain", "'" + subject_of(chain.front().get()) + "' chains to a CA of '" + ca_path + "' (issuer '" +
-                    issuer_dn + "')");
+  r.ok("chain", "'" + leaf.subject + "' chains to a CA of '" + ca_path + "' (issuer '" + leaf.issuer + "')");
   return true;
 }
 
@@ -166,75 +162,22 @@ void check_validity(Report& r, const std::vector<CertFacts>& chain, const std::v
   }
 }
 
-std::string lower_no_dot(std::string s) {
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
-// A certificate name (DNS SAN or CN) against a host name, by the rules of
-// permitted peers: equal ignoring ASCII case and one trailing dot; a
-// certificate name "*.rest" (rest of two labels or more) matches one
-// non-empty left-most label followed by rest.
-bool dns_matches(const std::string& cert_name, const std::string& host) {
-  const std::string c = lower_no_dot(cert_name), h = lower_no_dot(host);
-  if (c == h) return true;
-  if (c.size() < 3 || c.compare(0, 2, "*.") != 0) return false;
-  const std::string rest = c.substr(2);
-  if (rest.find('*') != std::string::npos || rest.find('.') == std::string::npos) return false;
-  const size_t dot = h.find('.');
-  return dot != 0 && dot != std::string::npos && h.compare(dot + 1, std::string::npos, rest) == 0;
-}
-
-std::string describe_names(const std::vector<AltName>& sans, const std::vector<std::string>& cns) {
-  std::string out;
-  bool dns = false;
-  for (const AltName& n : sans) {
-    out += (out.empty() ? "" : ", ") + std::string(n.ip ? "IP:" : "DNS:") + n.text;
-    dns = dns || !n.ip;
-  }
-  if (!dns)
-    for (const std::string& cn : cns) out += (out.empty() ? "" : ", ") + std::string("CN:") + cn;
-  return "[" + out + "]";
-}
-
-void check_name(Report& r, gnutls_x509_crt_t leaf, const std::string& name) {
-  const std::vector<AltName> sans = alt_names_of(leaf);
-  const std::vector<std::string> cns = common_names_of(leaf);
-  const std::string names = describe_names(sans, cns);
+// The leaf's names, and with a name how imtls and omtls would match it (the
+// runtime's own rules, syslogtls_cert_list_match_name).
+void check_name(Report& r, const CertFile& file, const std::string& name) {
+  const std::string& names = file.facts().front().names;
   if (name.empty()) {
     r.ok("names", names + " (give --name to check one)");
     return;
   }
-  char ascii[1024];
-  size_t len = 0;
-  if (syslogtls_host_to_ascii(name.c_str(), ascii, sizeof ascii, &len) != SYSLOGTLS_OK) {
-    r.fail("name", "'" + name + "': " + syslogtls_errmsg());
-    return;
-  }
-  const std::string host(ascii, len);
-  bool dns_sans = false;
-  std::string exact, wildcard;
-  std::vector<unsigned char> want;
-  const bool is_ip = parse_ip(host, &want);
-  for (const AltName& n : sans) {
-    dns_sans = dns_sans || !n.ip;
-    if (is_ip && n.ip && n.addr == want) exact = "IP:" + n.text;
-    if (!is_ip && !n.ip && dns_matches(n.text, host))
-      (n.text.compare(0, 2, "*.") == 0 ? wildcard : exact) = "DNS:" + n.text;
-  }
-  if (!dns_sans) {
-    for (const std::string& cn : cns) {
-      std::vector<unsigned char> cn_ip;
-      if (is_ip ? parse_ip(cn, &cn_ip) && cn_ip == want : dns_matches(cn, host))
-        (cn.compare(0, 2, "*.") == 0 ? wildcard : exact) = "CN:" + cn;
-    }
-  }
-  if (!exact.empty())
-    r.ok("name", "'" + name + "' matches " + exact);
-  else if (!wildcard.empty())
-    r.ok("name", "'" + name + "' matches the wildcard " + wildcard +
+  std::string why;
+  const int m = file.match_name(0, name, &why);
+  if (m < 0)
+    r.fail("name", why);
+  else if (m == SYSLOGTLS_NAME_MATCH)
+    r.ok("name", "'" + name + "' matches the certificate names " + names);
+  else if (m == SYSLOGTLS_NAME_WILDCARD_ONLY)
+    r.ok("name", "'" + name + "' matches only through a wildcard name of " + names +
                      " (refused where tls.acceptWildcardCertificates=\"off\")");
   else
     r.fail("name", "name mismatch: certificate names " + names + " do not match '" + name + "'");
@@ -297,10 +240,11 @@ int run_check(const CheckArgs& a) {
   check_key_mode(r, a.key);
   // The rest needs the certificates; the runtime's words above tell why they cannot be read.
   std::vector<CrtPtr> chain, cas;
-  std::vector<CertFacts> chain_facts, ca_facts;
+  std::unique_ptr<CertFile> chain_file;
+  std::vector<CertFacts> ca_facts;
   try {
     chain = read_certificates(a.cert);
-    chain_facts = read_cert_facts(a.cert);
+    chain_file = std::make_unique<CertFile>(a.cert);
   } catch (const Failure&) {
     chain.clear();
   }
@@ -310,10 +254,11 @@ int run_check(const CheckArgs& a) {
   } catch (const Failure&) {
     cas.clear();
   }
-  if (!chain.empty() && chain.size() == chain_facts.size()) {
-    if (!cas.empty()) check_chain(r, a.ca, cas, chain);
+  if (!chain.empty() && chain_file && chain.size() == chain_file->facts().size()) {
+    const std::vector<CertFacts>& chain_facts = chain_file->facts();
+    if (!cas.empty()) check_chain(r, a.ca, cas, chain, chain_facts.front());
     check_validity(r, chain_facts, ca_facts);
-    check_name(r, chain.front().get(), a.name);
+    check_name(r, *chain_file, a.name);
     if (!a.crl.empty() && !cas.empty() && crl_err.empty()) {
       try {
         check_revocation(r, a.crl, cas, chain.front().get(), chain_facts.front());

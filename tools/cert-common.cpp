@@ -66,12 +66,6 @@ std::string join_path(const std::string& dir, const std::string& name) {
   return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
 
-std::string subject_of(gnutls_x509_crt_t crt) {
-  OwnedDatum dn;
-  if (gnutls_x509_crt_get_dn3(crt, &dn.d, 0) < 0 || dn.d.data == nullptr) return "";
-  return std::string(reinterpret_cast<const char*>(dn.d.data), dn.d.size);
-}
-
 bool parse_ip(const std::string& text, std::vector<unsigned char>* bytes) {
   unsigned char buf[16];
   if (inet_pton(AF_INET, text.c_str(), buf) == 1) {
@@ -91,40 +85,6 @@ std::string format_ip(const std::vector<unsigned char>& bytes) {
   if ((bytes.size() != 4 && bytes.size() != 16) || inet_ntop(af, bytes.data(), buf, sizeof buf) == nullptr)
     return "?";
   return buf;
-}
-
-std::vector<AltName> alt_names_of(gnutls_x509_crt_t crt) {
-  std::vector<AltName> out;
-  for (unsigned i = 0;; ++i) {
-    char buf[512];
-    size_t size = sizeof buf;
-    int type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &size, nullptr);
-    if (type == GNUTLS_E_SHORT_MEMORY_BUFFER) continue;  // an absurdly long name: left out
-    if (type < 0) break;
-    AltName n;
-    if (type == GNUTLS_SAN_DNSNAME) {
-      n.text.assign(buf, size);
-    } else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16)) {
-      n.ip = true;
-      n.addr.assign(reinterpret_cast<unsigned char*>(buf), reinterpret_cast<unsigned char*>(buf) + size);
-      n.text = format_ip(n.addr);
-    } else {
-      continue;
-    }
-    out.push_back(std::move(n));
-  }
-  return out;
-}
-
-std::vector<std::string> common_names_of(gnutls_x509_crt_t crt) {
-  std::vector<std::string> out;
-  for (unsigned i = 0;; ++i) {
-    char buf[512];
-    size_t size = sizeof buf;
-    if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, i, 0, buf, &size) < 0) break;
-    out.emplace_back(buf, size);
-  }
-  return out;
 }
 
 }  // namespace certcmd

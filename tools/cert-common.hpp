@@ -70,22 +70,16 @@ KeyPtr read_private_key(const std::string& path);
 // "DIR/NAME" ("NAME" when dir is empty).
 std::string join_path(const std::string& dir, const std::string& name);
 
-// A certificate's subject DN (RFC 4514), "" when it has none.
-std::string subject_of(gnutls_x509_crt_t crt);
-
 // An IPv4 or IPv6 literal -> 4 or 16 bytes; false when text is not one.
 bool parse_ip(const std::string& text, std::vector<unsigned char>* bytes);
 // 4 or 16 bytes -> text ("192.0.2.1", "2001:db8::1").
 std::string format_ip(const std::vector<unsigned char>& bytes);
 
-// One subject alternative name of a certificate.
+// One subject alternative name of a certificate to make.
 struct AltName {
   bool ip = false;                  // iPAddress, else dNSName
   std::string text;                 // the name, or the address as text
   std::vector<unsigned char> addr;  // the address bytes (ip only)
 };
-// The dNSName and iPAddress SANs of crt in certificate order, and its CNs.
-std::vector<AltName> alt_names_of(gnutls_x509_crt_t crt);
-std::vector<std::string> common_names_of(gnutls_x509_crt_t crt);
 
 }  // namespace certcmd

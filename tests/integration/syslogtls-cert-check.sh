@@ -2,7 +2,8 @@
 # syslogtls-cert check: exit 0 and "accepted:" for a good set (with and
 # without --name, with a CRL that does not list the certificate); exit 1
 # and a FAIL: line naming the problem for a wrong CA, a key of another
-# certificate, an expired certificate, a wrong name, a revoked certificate
+# certificate, an expired certificate, a wrong or malformed name (a
+# wildcard certificate matches with a warning), a revoked certificate
 # (CRL made by certtool) and a key file of mode 0644.
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib-syslogtls-cert.sh"
@@ -43,9 +44,16 @@ grep -q '^ok: names: \[DNS:good.example, IP:192.0.2.7\]' "$T/sc.out" || fail "na
 grep -q '^ok: chain: ' "$T/sc.out" && grep -q '^ok: validity: ' "$T/sc.out" && grep -q '^ok: key file mode: 0600' "$T/sc.out" ||
     fail "a finding is missing: $(cat "$T/sc.out")"
 check_ok $good --name good.example
-grep -q "^ok: name: 'good.example' matches DNS:good.example\$" "$T/sc.out" || fail "--name: $(cat "$T/sc.out")"
+grep -q "^ok: name: 'good.example' matches the certificate names \[DNS:good.example, IP:192.0.2.7\]\$" "$T/sc.out" ||
+    fail "--name: $(cat "$T/sc.out")"
 check_ok $good --name GOOD.example.
 check_ok $good --name 192.0.2.7
+grep -q "^ok: name: '192.0.2.7' matches the certificate names " "$T/sc.out" || fail "--name IP: $(cat "$T/sc.out")"
+# a wildcard certificate: accepted, with the warning that some refuse it
+run_sc issue --ca "$p" --name '*.wild.example' --out "$p" --prefix wild && assert_sc_status 0
+check_ok --ca "$p/ca.pem" --cert "$p/wild-cert.pem" --key "$p/wild-key.pem" --name a.wild.example
+grep -q "^ok: name: 'a.wild.example' matches only through a wildcard name of \[DNS:\*.wild.example\] (refused where tls.acceptWildcardCertificates=\"off\")\$" \
+    "$T/sc.out" || fail "wildcard --name: $(cat "$T/sc.out")"
 
 # a CRL of the CA that lists another certificate
 printf 'crl_next_update = 30\ncrl_number = 1\n' > "$T/crl.tmpl"
@@ -68,6 +76,11 @@ check_refused "validity: certificate expired on 2021-01-01 00:00:00 UTC" \
 check_refused "name: name mismatch: certificate names \[DNS:good.example, IP:192.0.2.7\] do not match 'bad.example'" \
     $good --name bad.example
 check_refused "name: name mismatch" $good --name 192.0.2.8
+check_refused "name: name mismatch: certificate names \[DNS:\*.wild.example\] do not match 'a.b.wild.example'" \
+    --ca "$p/ca.pem" --cert "$p/wild-cert.pem" --key "$p/wild-key.pem" --name a.b.wild.example
+# not a host name: the words of tls.permittedPeer
+check_refused "name: 'f\*o.good.example': wildcard '\*' is allowed only as the whole left-most label" \
+    $good --name 'f*o.good.example'
 # revoked: the CRL lists it
 certtool --generate-crl --load-ca-certificate "$p/ca.pem" --load-ca-privkey "$p/ca-key.pem" \
     --load-certificate "$p/good-cert.pem" --template "$T/crl.tmpl" --outfile "$T/good.crl" >/dev/null 2>&1 ||
