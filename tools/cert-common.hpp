@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "gnutls_ptr.hpp"
+
 namespace certcmd {
 
 // Exit statuses (also in --help and syslogtls-cert(1)).
@@ -33,26 +35,12 @@ class Failure final : public std::runtime_error {
 [[noreturn]] inline void usage_error(const std::string& msg) { throw Failure(kExitUsage, msg); }
 [[noreturn]] inline void failed(const std::string& msg) { throw Failure(kExitFailed, msg); }
 
-struct GnutlsDeleter final {
-  void operator()(gnutls_x509_crt_int* p) const noexcept { gnutls_x509_crt_deinit(p); }
-  void operator()(gnutls_x509_privkey_int* p) const noexcept { gnutls_x509_privkey_deinit(p); }
-  void operator()(gnutls_x509_crl_int* p) const noexcept { gnutls_x509_crl_deinit(p); }
-  void operator()(gnutls_x509_trust_list_st* p) const noexcept { gnutls_x509_trust_list_deinit(p, 0); }
-};
-using CrtPtr = std::unique_ptr<gnutls_x509_crt_int, GnutlsDeleter>;
-using KeyPtr = std::unique_ptr<gnutls_x509_privkey_int, GnutlsDeleter>;
-using CrlPtr = std::unique_ptr<gnutls_x509_crl_int, GnutlsDeleter>;
-using TrustListPtr = std::unique_ptr<gnutls_x509_trust_list_st, GnutlsDeleter>;
-
-// A gnutls_datum_t whose data GnuTLS allocated (gnutls_free on scope exit).
-class OwnedDatum final {
- public:
-  OwnedDatum() = default;
-  ~OwnedDatum() { gnutls_free(d.data); }
-  OwnedDatum(const OwnedDatum&) = delete;
-  OwnedDatum& operator=(const OwnedDatum&) = delete;
-  gnutls_datum_t d{nullptr, 0};
-};
+// GnuTLS handles and GnuTLS-allocated data: the runtime's owning types.
+using CrtPtr = syslogtls::X509CrtPtr;
+using KeyPtr = syslogtls::X509KeyPtr;
+using CrlPtr = syslogtls::X509CrlPtr;
+using TrustListPtr = syslogtls::TrustListPtr;
+using syslogtls::OwnedDatum;
 
 // Throws Failure(kExitFailed, "<what>: <GnuTLS's words>") for rc < 0.
 void check_gnutls(int rc, const std::string& what);
