@@ -18,4 +18,8 @@ fi
 echo "== building (in $build)"
 make -s -C "$build" -j"$(nproc)" >/dev/null
 
+# the demo's throwaway CA and certificates are made by the freshly built
+# syslogtls-cert (tests/certs/gen-certs.sh uses the one SYSLOGTLS_CERT names)
+SYSLOGTLS_CERT="$build/tools/syslogtls-cert"
+export SYSLOGTLS_CERT
 exec "$top/contrib/demo/pair.sh" "$build" "${1:-5}"

@@ -59,6 +59,15 @@ int syslogtls_server_new(syslogtls_server** out, syslogtls_tls_config* tls) {
 
 void syslogtls_server_free(syslogtls_server* srv) { delete srv; }
 
+int syslogtls_server_set_tls_config(syslogtls_server* srv, syslogtls_tls_config* tls) {
+  return guarded([&] {
+    need(srv, "server");
+    need(tls, "TLS configuration");
+    srv->rep->set_tls(syslogtls::loaded_config(tls));
+    return SYSLOGTLS_OK;
+  });
+}
+
 int syslogtls_server_set_address(syslogtls_server* srv, const char* address, unsigned port) {
   return guarded([&] {
     if (port > 65535) throw Error(SYSLOGTLS_E_INVAL, "port " + std::to_string(port) + " out of range");
@@ -203,6 +212,9 @@ const char* syslogtls_conn_peer_fingerprint(const syslogtls_conn* conn) {
 const char* syslogtls_conn_peer_hostname(const syslogtls_conn* conn) {
   return conn ? session(conn)->identity.hostname.c_str() : "";
 }
+int64_t syslogtls_conn_peer_not_after(const syslogtls_conn* conn) {
+  return conn ? session(conn)->identity.not_after : 0;
+}
 int syslogtls_conn_peer_name_matches(const syslogtls_conn* conn, const char* name) {
   if (conn == nullptr || name == nullptr || *name == '\0') return 0;
   const syslogtls::ServerSession* s = session(conn);
@@ -311,5 +323,11 @@ const char* syslogtls_client_tls_version(const syslogtls_client* cl) {
   return cl ? cl->rep->tls_version().c_str() : "";
 }
 const char* syslogtls_client_cipher(const syslogtls_client* cl) { return cl ? cl->rep->cipher().c_str() : ""; }
+const char* syslogtls_client_peer_fingerprint(const syslogtls_client* cl) {
+  return cl ? cl->rep->peer_identity().fingerprint.c_str() : "";
+}
+int64_t syslogtls_client_peer_not_after(const syslogtls_client* cl) {
+  return cl ? cl->rep->peer_identity().not_after : 0;
+}
 
 }  // extern "C"

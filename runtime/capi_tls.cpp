@@ -96,6 +96,13 @@ int syslogtls_tls_config_set_key_file(syslogtls_tls_config* cfg, const char* pat
   });
 }
 
+int syslogtls_tls_config_set_crl_file(syslogtls_tls_config* cfg, const char* path) {
+  return guarded([&] {
+    cfg_of(cfg).set_crl_file(path == nullptr ? std::string() : std::string(path));
+    return SYSLOGTLS_OK;
+  });
+}
+
 int syslogtls_tls_config_set_priority(syslogtls_tls_config* cfg, const char* priority) {
   return guarded([&] {
     cfg_of(cfg).set_priority(priority == nullptr ? std::string() : std::string(priority));

@@ -115,6 +115,7 @@ void Client::connect(const std::string& host, unsigned port, const std::string& 
     subject_.clear();
     version_.clear();
     cipher_.clear();
+    identity_ = PeerIdentity();
     target_ = host;
     if (host.empty()) throw Error(SYSLOGTLS_E_INVAL, "no target host given");
     if (port == 0 || port > 65535)
@@ -213,6 +214,7 @@ void Client::handshake(const std::string& host, const std::string& server_name) 
   version_ = tls_->tls_version();
   cipher_ = tls_->cipher();
   if (version_ == "TLS1.3" && tls_->certificate_requested()) await_certificate_verdict(hs_deadline, hs_ms);
+  identity_ = tls_->peer_identity();
 }
 
 // A TLS 1.3 server checks our certificate after our Finished: a refusal

@@ -49,6 +49,9 @@ class Client final {
   const std::string& peer_subject() const { return subject_; }
   const std::string& tls_version() const { return version_; }
   const std::string& cipher() const { return cipher_; }
+  // The server certificate's identity of the last successful handshake
+  // (present == false before one, for plaintext, and after a failed connect).
+  const PeerIdentity& peer_identity() const { return identity_; }
 
  private:
   // Waits for fd readiness until deadline; throws E_TIMEOUT (with what and
@@ -85,6 +88,7 @@ class Client final {
   std::string peer_ip_;
   unsigned peer_port_ = 0;
   std::string subject_, version_, cipher_;
+  PeerIdentity identity_;
 };
 
 }  // namespace syslogtls

@@ -107,6 +107,7 @@ const char* syslogtls_setting_name(int setting) {
     case SYSLOGTLS_SETTING_AUTH_MODE: return "authentication mode";
     case SYSLOGTLS_SETTING_PERMITTED_PEER: return "permitted peer";
     case SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT: return "handshake timeout";
+    case SYSLOGTLS_SETTING_CRL_FILE: return "CRL file";
     case SYSLOGTLS_SETTING_ACCEPT_WILDCARD: return "wildcard certificates";
     default: return "unknown setting";
   }

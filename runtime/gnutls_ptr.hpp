@@ -17,6 +17,8 @@ struct GnutlsDeleter final {
   void operator()(gnutls_priority_st* p) const noexcept { gnutls_priority_deinit(p); }
   void operator()(gnutls_x509_crt_int* p) const noexcept { gnutls_x509_crt_deinit(p); }
   void operator()(gnutls_x509_privkey_int* p) const noexcept { gnutls_x509_privkey_deinit(p); }
+  void operator()(gnutls_x509_crl_int* p) const noexcept { gnutls_x509_crl_deinit(p); }
+  void operator()(gnutls_x509_trust_list_st* p) const noexcept { gnutls_x509_trust_list_deinit(p, 0); }
 };
 
 // Owning handles: SessionPtr s(raw) ... s.get() is the gnutls_session_t.
@@ -25,6 +27,8 @@ using CredentialsPtr = std::unique_ptr<gnutls_certificate_credentials_st, Gnutls
 using PriorityPtr = std::unique_ptr<gnutls_priority_st, GnutlsDeleter>;
 using X509CrtPtr = std::unique_ptr<gnutls_x509_crt_int, GnutlsDeleter>;
 using X509KeyPtr = std::unique_ptr<gnutls_x509_privkey_int, GnutlsDeleter>;
+using X509CrlPtr = std::unique_ptr<gnutls_x509_crl_int, GnutlsDeleter>;
+using TrustListPtr = std::unique_ptr<gnutls_x509_trust_list_st, GnutlsDeleter>;
 
 // A gnutls_datum_t whose data GnuTLS allocated (gnutls_free on scope exit).
 class OwnedDatum final {

@@ -8,82 +8,18 @@
 
 #include "gnutls_ptr.hpp"
 #include "peer_verify.hpp"
+#include "x509_facts.hpp"
 
 namespace syslogtls {
 
 namespace {
 
-std::string utc_date(time_t t) {
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
-X509CrtPtr import_der(const gnutls_datum_t& der) {
-  gnutls_x509_crt_t raw = nullptr;
-  if (gnutls_x509_crt_init(&raw) < 0) return nullptr;
-  X509CrtPtr crt(raw);
-  if (gnutls_x509_crt_import(crt.get(), &der, GNUTLS_X509_FMT_DER) < 0) return nullptr;
-  return crt;
-}
-
-std::string subject_of(gnutls_x509_crt_t crt) {
-  OwnedDatum dn;
-  if (gnutls_x509_crt_get_dn3(crt, &dn.d, 0) < 0 || dn.d.data == nullptr) return "";
-  return std::string(reinterpret_cast<const char*>(dn.d.data), dn.d.size);
-}
-
-std::string issuer_of(gnutls_x509_crt_t crt) {
-  OwnedDatum dn;
-  if (gnutls_x509_crt_get_issuer_dn3(crt, &dn.d, 0) < 0 || dn.d.data == nullptr) return "";
-  return std::string(reinterpret_cast<const char*>(dn.d.data), dn.d.size);
-}
-
-// The names of crt; *san (if not null) gets the dNSName and iPAddress SANs
-// in certificate order, ","-separated.
-peer::CertNames names_of(gnutls_x509_crt_t crt, std::string* san = nullptr) {
-  peer::CertNames names;
-  auto add_san = [&](const std::string& v) {
-    if (san == nullptr) return;
-    if (!san->empty()) *san += ',';
-    *san += v;
-  };
-  for (unsigned i = 0;; ++i) {
-    char buf[512];
-    size_t size = sizeof buf;
-    int type = gnutls_x509_crt_get_subject_alt_name(crt, i, buf, &size, nullptr);
-    if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) break;
-    if (type == GNUTLS_E_SHORT_MEMORY_BUFFER) continue;  // absurdly long name: skip it
-    if (type < 0) break;
-    if (type == GNUTLS_SAN_DNSNAME) {
-      names.dns.emplace_back(buf, size);
-      add_san(names.dns.back());
-    } else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16)) {
-      names.ips.emplace_back(reinterpret_cast<uint8_t*>(buf), reinterpret_cast<uint8_t*>(buf) + size);
-      add_san(peer::format_ip(names.ips.back()));
-    }
-  }
-  for (unsigned i = 0;; ++i) {
-    char buf[512];
-    size_t size = sizeof buf;
-    int rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, i, 0, buf, &size);
-    if (rc < 0) break;
-    names.cns.emplace_back(buf, size);
-  }
-  return names;
-}
-
-bool fingerprint_of(const gnutls_datum_t& der, peer::FpAlg alg, peer::Fingerprint* out) {
-  unsigned char buf[64];
-  size_t size = sizeof buf;
-  gnutls_digest_algorithm_t dig = alg == peer::FpAlg::sha256 ? GNUTLS_DIG_SHA256 : GNUTLS_DIG_SHA1;
-  if (gnutls_fingerprint(dig, &der, buf, &size) < 0) return false;
-  out->alg = alg;
-  out->digest.assign(buf, buf + size);
-  return true;
-}
+using x509::import_der;
+using x509::issuer_of;
+using x509::subject_of;
+using x509::fingerprint_of;
+using x509::utc_date;
+using x509::names_of;
 
 PeerVerdict refuse(int reason, std::string why) {
   PeerVerdict v;
@@ -94,16 +30,16 @@ PeerVerdict refuse(int reason, std::string why) {
 
 // The first certificate of the chain whose validity period excludes now.
 PeerVerdict refuse_dates(unsigned status, const gnutls_datum_t* certs, unsigned n) {
-  const time_t now = time(nullptr);
+  const int64_t now = static_cast<int64_t>(time(nullptr));
   for (unsigned i = 0; i < n; ++i) {
     X509CrtPtr crt = import_der(certs[i]);
     if (!crt) continue;
     const std::string who = i == 0 ? "certificate" : "issuer certificate '" + subject_of(crt.get()) + "'";
-    time_t exp = gnutls_x509_crt_get_expiration_time(crt.get());
-    time_t act = gnutls_x509_crt_get_activation_time(crt.get());
-    if (exp != static_cast<time_t>(-1) && exp < now)
+    const int64_t exp = x509::not_after_of(crt.get());
+    const int64_t act = x509::not_before_of(crt.get());
+    if (exp != 0 && exp < now)
       return refuse(SYSLOGTLS_REASON_EXPIRED, who + " expired on " + utc_date(exp));
-    if (act != static_cast<time_t>(-1) && act > now)
+    if (act != 0 && act > now)
       return refuse(SYSLOGTLS_REASON_NOT_YET_VALID, who + " not valid before " + utc_date(act));
   }
   return (status & GNUTLS_CERT_EXPIRED) ? refuse(SYSLOGTLS_REASON_EXPIRED, "a certificate of the chain expired")
@@ -111,13 +47,34 @@ PeerVerdict refuse_dates(unsigned status, const gnutls_datum_t* certs, unsigned 
                                                  "a certificate of the chain is not yet valid");
 }
 
+// The first certificate of the chain a CRL of cfg lists, named with its
+// serial ("certificate revoked (serial 0x1a2b)"); false if none is listed.
+bool find_revoked(const TlsConfig& cfg, const gnutls_datum_t* certs, unsigned n, PeerVerdict* v) {
+  for (unsigned i = 0; i < n; ++i) {
+    X509CrtPtr crt = import_der(certs[i]);
+    if (!crt || !cfg.lists_revoked(crt.get())) continue;
+    const std::string serial = " (serial " + x509::serial_of(crt.get()) + ")";
+    *v = i == 0 ? refuse(SYSLOGTLS_REASON_REVOKED, "certificate revoked" + serial)
+                : refuse(SYSLOGTLS_REASON_REVOKED,
+                         "certificate revoked: issuer certificate '" + subject_of(crt.get()) + "'" + serial);
+    return true;
+  }
+  return false;
+}
+
 // GnuTLS verification status bits -> reason and words.
 PeerVerdict refuse_chain(const TlsConfig& cfg, unsigned status, const gnutls_datum_t* certs, unsigned n) {
+  // Revocation first: a listed certificate says so whatever else is wrong
+  // (GnuTLS does not flag an expired certificate as revoked).
+  PeerVerdict revoked;
+  if (find_revoked(cfg, certs, n, &revoked)) return revoked;
+  if (status & GNUTLS_CERT_REVOKED)
+    return refuse(SYSLOGTLS_REASON_REVOKED,
+                  "certificate revoked: a certificate of its chain is listed in the CRL file ('" + cfg.crl_file() + "')");
   if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
     return refuse(SYSLOGTLS_REASON_UNTRUSTED,
                   "certificate not trusted: issuer not found among the configured CA certificates ('" +
                       cfg.ca_file() + "')");
-  if (status & GNUTLS_CERT_REVOKED) return refuse(SYSLOGTLS_REASON_REVOKED, "certificate revoked");
   if (status & GNUTLS_CERT_SIGNER_NOT_CA)
     return refuse(SYSLOGTLS_REASON_UNTRUSTED, "certificate not trusted: its issuer is not a CA");
   if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
@@ -172,8 +129,8 @@ PeerIdentity identity_of(gnutls_x509_crt_t crt, const gnutls_datum_t& der) {
   id.issuer = issuer_of(crt);
   id.names = names_of(crt, &id.san);
   if (!id.names.cns.empty()) id.cn = id.names.cns.front();
-  peer::Fingerprint fp;
-  if (fingerprint_of(der, peer::FpAlg::sha256, &fp)) id.fingerprint = peer::format_fingerprint(fp);
+  id.fingerprint = x509::fingerprint_text(der, peer::FpAlg::sha256);
+  id.not_after = x509::not_after_of(crt);
   id.hostname = !id.names.dns.empty() ? id.names.dns.front() : id.cn;
   return id;
 }

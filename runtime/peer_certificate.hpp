@@ -6,6 +6,7 @@
 
 #include <gnutls/gnutls.h>
 
+#include <cstdint>
 #include <string>
 
 #include "peer_verify.hpp"
@@ -32,6 +33,7 @@ struct PeerIdentity {
   std::string san;          // dNSName and iPAddress SANs, certificate order, ","-separated
   std::string fingerprint;  // "SHA256:AB:CD:.."
   std::string hostname;     // first dNSName SAN, else CN
+  int64_t not_after = 0;    // notAfter, Unix seconds (0 if none)
   peer::CertNames names;    // for matching
 };
 

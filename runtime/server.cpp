@@ -15,7 +15,17 @@ Server::Server(std::shared_ptr<const TlsConfig> tls) {
       throw Error(SYSLOGTLS_E_INVAL, "a server needs a TLS configuration of the server role");
     }
   }
-  shared_.tls = std::move(tls);
+  shared_.set_tls(std::move(tls));
+}
+
+void Server::set_tls(std::shared_ptr<const TlsConfig> tls) {
+  if (!tls) throw Error(SYSLOGTLS_E_INVAL, "no TLS configuration given");
+  if (shared_.plaintext())
+    throw Error(SYSLOGTLS_E_INVAL, "a plaintext server cannot take a TLS configuration (create it with one)");
+  if (!tls->loaded()) throw Error(SYSLOGTLS_E_STATE, "the TLS configuration must be loaded before it is used");
+  if (tls->role() != SYSLOGTLS_ROLE_SERVER)
+    throw Error(SYSLOGTLS_E_INVAL, "a server needs a TLS configuration of the server role");
+  shared_.set_tls(std::move(tls));
 }
 
 Server::~Server() { stop(0); }

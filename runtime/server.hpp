@@ -3,7 +3,8 @@
 // round-robin and stops gracefully with a drain bound.
 //
 // Concurrency: settings, listen(), start() and stop() are called by the
-// owner (one thread at a time); counter()/sessions()/port() from any thread.
+// owner (one thread at a time); counter()/sessions()/port()/set_tls() from
+// any thread.
 // Callbacks run on the loop threads (see syslogtls.h).
 #pragma once
 
@@ -28,6 +29,11 @@ class Server final {
 
   // The settings, writable until listen(); throws Error(SYSLOGTLS_E_STATE) after.
   ServerSettings& settings();
+
+  // Any thread, any time: sessions accepted from now on use tls; open ones
+  // keep theirs. Error(E_INVAL) for null, a client-role config or a
+  // plaintext server; Error(E_STATE) if tls is not loaded.
+  void set_tls(std::shared_ptr<const TlsConfig> tls);
 
   void listen();  // throws Error(SYSLOGTLS_E_ADDR, "cannot bind ...")
   unsigned port() const { return port_; }

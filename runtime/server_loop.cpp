@@ -166,11 +166,12 @@ void ServerLoop::start_session(Fd fd, const SockAddr& peer) {
   std::unique_ptr<ServerSession> owned;
   try {
     owned = std::make_unique<ServerSession>(id, std::move(fd), format_ip(peer), addr_port(peer), settings_);
-    if (shared_.tls) {
+    if (std::shared_ptr<const TlsConfig> tls = shared_.tls()) {
       PeerInfo info;
       info.ip = owned->ip;
       info.port = owned->port;
-      owned->tls = std::make_unique<TlsSession>(shared_.tls, owned->transport, std::move(info));
+      owned->handshake_ms = tls->handshake_timeout_ms();
+      owned->tls = std::make_unique<TlsSession>(std::move(tls), owned->transport, std::move(info));
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -193,7 +194,7 @@ void ServerLoop::start_session(Fd fd, const SockAddr& peer) {
   s.events = EPOLLIN;
   sessions_.emplace(id, std::move(owned));
   if (s.tls) {
-    const unsigned ms = shared_.tls->handshake_timeout_ms();
+    const unsigned ms = s.handshake_ms;
     if (ms != 0) {
       s.deadline = Clock::now() + std::chrono::milliseconds(ms);
       timers_.add(s.deadline, s.id, s.timer_gen);
@@ -265,7 +266,7 @@ void ServerLoop::on_timer(uint64_t id, uint32_t gen) {
     shared_.report(s, SYSLOGTLS_EVENT_PEER_REFUSED, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_TIMEOUT,
                    SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT,
                    "peer " + s.endpoint() + " refused: TLS handshake not completed within " +
-                       std::to_string(shared_.tls->handshake_timeout_ms()) + " ms");
+                       std::to_string(s.handshake_ms) + " ms");
     close_session(s);
     return;
   }

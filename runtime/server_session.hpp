@@ -3,13 +3,16 @@
 // accepted connection (ServerSession).
 //
 // Concurrency: a ServerSession is touched only by its loop's thread.
-// ServerShared's settings are immutable while loops run; its counters are
-// relaxed atomics; report() may be called from any loop thread.
+// ServerShared's settings are immutable while loops run; its TLS config is
+// swapped and copied under its own mutex (set_tls() from any thread, tls()
+// when a session starts); its counters are relaxed atomics; report() may be
+// called from any loop thread.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "event_loop.hpp"
@@ -65,15 +68,35 @@ struct ServerSession;
 
 struct ServerShared {
   ServerSettings settings;
-  std::shared_ptr<const TlsConfig> tls;  // null = plaintext
   LogSink log;
   uint64_t counters[SYSLOGTLS_CTR_COUNT] = {};  // updated with __atomic builtins
   std::atomic<unsigned> connections{0};         // accepted and not yet closed
   std::atomic<unsigned> open_sessions{0};       // past on_open
 
   void count(int id, uint64_t n = 1) noexcept { __atomic_fetch_add(&counters[id], n, __ATOMIC_RELAXED); }
+  // The TLS config new sessions start with (null = plaintext, fixed at
+  // construction). Any thread: the pointer is copied under tls_mutex, so a
+  // swap never races with a session being set up; each session keeps the
+  // copy it started with (inside its TlsSession).
+  std::shared_ptr<const TlsConfig> tls() const {
+    std::lock_guard<std::mutex> lock(tls_mutex);
+    return tls_;
+  }
+  // The previous config leaves with cfg, after the lock is released.
+  void set_tls(std::shared_ptr<const TlsConfig> cfg) {
+    std::lock_guard<std::mutex> lock(tls_mutex);
+    tls_.swap(cfg);
+  }
+  bool plaintext() const {
+    std::lock_guard<std::mutex> lock(tls_mutex);
+    return !tls_;
+  }
   // Reports an event about session s (peer address and subject from s).
   void report(const ServerSession& s, int kind, int level, int code, int reason, const std::string& text) const noexcept;
+
+ private:
+  mutable std::mutex tls_mutex;
+  std::shared_ptr<const TlsConfig> tls_;  // null = plaintext
 };
 
 struct ServerSession final : syslogtls_conn {
@@ -103,6 +126,7 @@ struct ServerSession final : syslogtls_conn {
   bool accept_wildcards = true; // the config's tls.acceptWildcardCertificates
   void* userdata = nullptr;
   Clock::time_point deadline{};       // handshake deadline
+  unsigned handshake_ms = 0;          // the session's config's handshake timeout (0 = none)
   Clock::time_point last_activity{};  // for the idle timeout
   uint32_t timer_gen = 0;             // bumped to cancel pending timers
   uint32_t events = 0;                // current epoll interest

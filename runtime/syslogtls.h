@@ -92,7 +92,7 @@ SYSLOGTLS_API const char *syslogtls_errmsg(void);
 #define SYSLOGTLS_REASON_FINGERPRINT_MISMATCH 4 /* certificate fingerprint is not a permitted one */
 #define SYSLOGTLS_REASON_EXPIRED 5              /* a certificate of the chain has expired */
 #define SYSLOGTLS_REASON_NOT_YET_VALID 6        /* a certificate of the chain is not yet valid */
-#define SYSLOGTLS_REASON_REVOKED 7              /* revoked (reserved for CRL support, not produced yet) */
+#define SYSLOGTLS_REASON_REVOKED 7              /* a certificate of the chain is listed in the CRL file */
 #define SYSLOGTLS_REASON_NO_CERTIFICATE 8       /* the peer presented no certificate */
 #define SYSLOGTLS_REASON_PLAINTEXT 9            /* not TLS: plaintext on the TLS port */
 #define SYSLOGTLS_REASON_LIMIT 10               /* a session limit was reached */
@@ -231,6 +231,22 @@ SYSLOGTLS_API int syslogtls_host_to_ascii(const char *name, char *out, size_t ca
 SYSLOGTLS_API int syslogtls_tls_config_set_accept_wildcard_certificates(syslogtls_tls_config *cfg, int on);
 /* Handshake timeout in milliseconds (default 10000; 0 = none). */
 SYSLOGTLS_API int syslogtls_tls_config_set_handshake_timeout(syslogtls_tls_config *cfg, unsigned ms);
+/* Certificate revocation lists: a PEM file holding one or more CRLs ("BEGIN
+ * X509 CRL"), issued by CAs of the CA file; NULL or "" = none (the default).
+ * Read by syslogtls_tls_config_load(), which fails with SYSLOGTLS_E_FILE
+ * ("CRL file '/x': <reason>": unreadable, not parsable, no CRL in it) or
+ * SYSLOGTLS_E_INVAL when no CA file is set; failed setting
+ * SYSLOGTLS_SETTING_CRL_FILE either way. A peer whose certificate, or a
+ * certificate of its chain, is listed is refused with
+ * SYSLOGTLS_REASON_REVOKED, in both roles and in the x509/certvalid and
+ * x509/name modes (x509/fingerprint and anon verify no chain). The text
+ * then reads "... refused: certificate revoked (serial 0x1a2b3c)" for the
+ * peer's own certificate, or "... refused: certificate revoked: issuer
+ * certificate 'CN=..' (serial 0x..)" for a chain certificate; the serial is
+ * spelled as syslogtls_cert_list_serial() spells it. Revocation is reported
+ * before expiry. The file is read once: a changed CRL takes a new config
+ * (syslogtls_server_set_tls_config for a running server). */
+SYSLOGTLS_API int syslogtls_tls_config_set_crl_file(syslogtls_tls_config *cfg, const char *path);
 
 /* Reads the files, checks the priority string and the policy (x509 modes
  * need a CA file, except fingerprint; a server needs cert and key; cert and
@@ -244,7 +260,7 @@ SYSLOGTLS_API int syslogtls_tls_config_set_handshake_timeout(syslogtls_tls_confi
 SYSLOGTLS_API int syslogtls_tls_config_load(syslogtls_tls_config *cfg);
 
 /* Which setting the last failed setter or syslogtls_tls_config_load() was
- * about, so that a caller can name its own parameter for it (8 is reserved). */
+ * about, so that a caller can name its own parameter for it. */
 #define SYSLOGTLS_SETTING_NONE 0
 #define SYSLOGTLS_SETTING_CA_FILE 1
 #define SYSLOGTLS_SETTING_CERT_FILE 2
@@ -253,7 +269,7 @@ SYSLOGTLS_API int syslogtls_tls_config_load(syslogtls_tls_config *cfg);
 #define SYSLOGTLS_SETTING_AUTH_MODE 5
 #define SYSLOGTLS_SETTING_PERMITTED_PEER 6
 #define SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT 7
-/* 8 is reserved */
+#define SYSLOGTLS_SETTING_CRL_FILE 8
 #define SYSLOGTLS_SETTING_ACCEPT_WILDCARD 9
 
 /* Returns: the SYSLOGTLS_SETTING_* of the last failure on cfg; SYSLOGTLS_SETTING_NONE
@@ -261,9 +277,89 @@ SYSLOGTLS_API int syslogtls_tls_config_load(syslogtls_tls_config *cfg);
 SYSLOGTLS_API int syslogtls_tls_config_failed_setting(const syslogtls_tls_config *cfg);
 /* The library's words for a setting ("CA file", "certificate file", "private key
  * file", "priority string", "authentication mode", "permitted peer", "handshake
- * timeout", "wildcard certificates"); static storage.
+ * timeout", "CRL file", "wildcard certificates"); static storage.
  * Returns: never NULL; "" for NONE, "unknown setting" for unknown values. */
 SYSLOGTLS_API const char *syslogtls_setting_name(int setting);
+
+/* ---------------------------------------------------------------------- */
+/* Certificate facts: what a PEM file (own certificate, chain, CA file)
+ * holds, for expiry warnings, status tools and fingerprint pins. A list is
+ * immutable after syslogtls_cert_list_read(); it may be read from any
+ * number of threads at once and freed by one of them when none uses it. */
+
+typedef struct syslogtls_cert_list syslogtls_cert_list;
+
+/* Reads every certificate of a PEM file (one or more "BEGIN CERTIFICATE"
+ * blocks), in file order.
+ * Returns: SYSLOGTLS_OK (*out set, count >= 1); SYSLOGTLS_E_FILE when the
+ * file cannot be read (syslogtls_errmsg(): "certificate file '/x':
+ * <strerror>") or holds no parsable certificate ("certificate file '/x':
+ * <reason>"); SYSLOGTLS_E_INVAL (NULL out or path, "" path); SYSLOGTLS_E_NOMEM.
+ * *out is NULL after a failure. */
+SYSLOGTLS_API int syslogtls_cert_list_read(syslogtls_cert_list **out, const char *path);
+/* syslogtls_cert_list_free(NULL) is a no-op. */
+SYSLOGTLS_API void syslogtls_cert_list_free(syslogtls_cert_list *list);
+/* Returns: the number of certificates; 0 for NULL list. */
+SYSLOGTLS_API size_t syslogtls_cert_list_count(const syslogtls_cert_list *list);
+/* Facts of certificate i (0 = the first in the file). Strings are valid
+ * until syslogtls_cert_list_free(), never NULL, and "" for a NULL list or
+ * i >= count.
+ *  - subject, issuer: DN, RFC 4514, as syslogtls_conn_peer_subject() and
+ *    the session lines print subjects ("CN=a,O=b");
+ *  - fingerprint: SHA-256 of the DER certificate, "SHA256:AB:CD:.." (32
+ *    upper-case hex pairs, ':'-separated): the spelling permitted peers
+ *    accept and syslogtls_conn_peer_fingerprint() gives;
+ *  - fingerprint_sha1: "SHA1:AB:.." (20 pairs);
+ *  - serial: "0x" and the serial number's bytes as lower-case hex pairs,
+ *    leading zero bytes left out ("0x1a2b3c"; "0x00" for serial 0): the
+ *    spelling of the "certificate revoked (serial 0x..)" texts. */
+SYSLOGTLS_API const char *syslogtls_cert_list_subject(const syslogtls_cert_list *list, size_t i);
+SYSLOGTLS_API const char *syslogtls_cert_list_issuer(const syslogtls_cert_list *list, size_t i);
+SYSLOGTLS_API const char *syslogtls_cert_list_fingerprint(const syslogtls_cert_list *list, size_t i);
+SYSLOGTLS_API const char *syslogtls_cert_list_fingerprint_sha1(const syslogtls_cert_list *list, size_t i);
+SYSLOGTLS_API const char *syslogtls_cert_list_serial(const syslogtls_cert_list *list, size_t i);
+/* Validity period of certificate i: notBefore / notAfter as Unix seconds
+ * (UTC). Returns: the time; 0 for a NULL list or i >= count. */
+SYSLOGTLS_API int64_t syslogtls_cert_list_not_before(const syslogtls_cert_list *list, size_t i);
+SYSLOGTLS_API int64_t syslogtls_cert_list_not_after(const syslogtls_cert_list *list, size_t i);
+/* Returns: 1 when certificate i has basicConstraints CA:TRUE; 0 when not,
+ * for a NULL list or i >= count. */
+SYSLOGTLS_API int syslogtls_cert_list_is_ca(const syslogtls_cert_list *list, size_t i);
+/* The names of certificate i as imtls and omtls match them, in certificate
+ * order: "[DNS:a.example.net, IP:127.0.0.1]", the spelling of the "name
+ * mismatch: certificate names [...]" refusals; the CN appears as "CN:x"
+ * only when the certificate has no dNSName SAN; "[]" when it has no name.
+ * Returns: valid until syslogtls_cert_list_free(), never NULL; "" for a
+ * NULL list or i >= count. */
+SYSLOGTLS_API const char *syslogtls_cert_list_names(const syslogtls_cert_list *list, size_t i);
+#define SYSLOGTLS_NAME_NO_MATCH 0      /* no certificate name matches */
+#define SYSLOGTLS_NAME_WILDCARD_ONLY 1 /* only a wildcard certificate name matches (refused where wildcard certificates are off) */
+#define SYSLOGTLS_NAME_MATCH 2         /* a certificate name that is not a wildcard matches */
+/* How name matches certificate i by the rules of tls.permittedPeer (imtls)
+ * and of omtls's target / tls.serverName. name is taken as
+ * syslogtls_tls_config_add_permitted_peer() takes one entry: a DNS name
+ * (ASCII case and one trailing dot do not count; an internationalised name
+ * is converted to A-labels first), an IP literal (compared as an address
+ * with the IP SANs), or a wildcard ("*.example.net"), which is a pattern
+ * here as in a permitted peer: it matches the certificate name
+ * "a.example.net" (SYSLOGTLS_NAME_MATCH). The CN counts only when the
+ * certificate has no dNSName SAN.
+ * Returns: SYSLOGTLS_NAME_MATCH, SYSLOGTLS_NAME_WILDCARD_ONLY or
+ * SYSLOGTLS_NAME_NO_MATCH; SYSLOGTLS_E_INVAL for a NULL list, i >= count,
+ * NULL name, or a name that is neither a host name nor an IP literal (empty,
+ * blanks or commas, a misplaced '*', an invalid internationalised name, a
+ * fingerprint): syslogtls_errmsg() says why, "'x': <reason>" with the
+ * reason words of add_permitted_peer; SYSLOGTLS_E_NOMEM. */
+SYSLOGTLS_API int syslogtls_cert_list_match_name(const syslogtls_cert_list *list, size_t i, const char *name);
+
+/* Writes unix_seconds as "2026-12-31 23:59:59 UTC" (the spelling of every
+ * date the library prints, e.g. "certificate expired on ..."), NUL
+ * terminated, into out (capacity cap; 24 bytes hold any date of the years
+ * 0-9999). Any thread.
+ * Returns: SYSLOGTLS_OK; SYSLOGTLS_E_SPACE when cap is too small (nothing
+ * written); SYSLOGTLS_E_INVAL for NULL out or a time the C library cannot
+ * convert. */
+SYSLOGTLS_API int syslogtls_format_utc(int64_t unix_seconds, char *out, size_t cap);
 
 /* ---------------------------------------------------------------------- */
 /* Framing (RFC 5425 octet counting, RFC 6587 LF termination).             */
@@ -392,6 +488,12 @@ SYSLOGTLS_API const char *syslogtls_conn_peer_issuer(const syslogtls_conn *conn)
 SYSLOGTLS_API const char *syslogtls_conn_peer_san(const syslogtls_conn *conn);
 SYSLOGTLS_API const char *syslogtls_conn_peer_fingerprint(const syslogtls_conn *conn);
 SYSLOGTLS_API const char *syslogtls_conn_peer_hostname(const syslogtls_conn *conn);
+/* notAfter of the peer's end-entity certificate as Unix seconds (UTC), for
+ * expiry warnings (syslogtls_format_utc prints it). Computed with the other
+ * identity facts; same thread and validity rules.
+ * Returns: the time; 0 for NULL conn, a plaintext session, and when the
+ * peer presented no certificate. */
+SYSLOGTLS_API int64_t syslogtls_conn_peer_not_after(const syslogtls_conn *conn);
 /* Whether name (a host name such as a message's HOSTNAME, or an IP literal)
  * is one of the peer certificate's names, by the rules of permitted peers:
  * an IP literal against the iPAddress SANs; a DNS name (ASCII
@@ -429,6 +531,19 @@ SYSLOGTLS_API uint64_t syslogtls_conn_id(const syslogtls_conn *conn);
  * Returns: SYSLOGTLS_OK (*out set), SYSLOGTLS_E_INVAL (NULL out, client-role
  * config), SYSLOGTLS_E_STATE (config not loaded), SYSLOGTLS_E_NOMEM. */
 SYSLOGTLS_API int syslogtls_server_new(syslogtls_server **out, syslogtls_tls_config *tls);
+/* Replaces the TLS config of a TLS server (credentials rotated, CRL file
+ * reloaded, peer policy changed): connections accepted after the call
+ * handshake with tls; sessions already open or handshaking keep the config
+ * they started with, undisturbed. The server takes its own reference to
+ * tls (the caller may free its handle at once); the previous config is
+ * released when the server and the last session using it are done with it.
+ * Thread: any, at any time before syslogtls_server_free(), also while the
+ * server runs and from its callbacks; concurrent calls are serialised (the
+ * last one wins). The listening address and server settings do not change.
+ * Returns: SYSLOGTLS_OK; SYSLOGTLS_E_INVAL (NULL srv or tls, a client-role
+ * config, or a server created without TLS); SYSLOGTLS_E_STATE (tls not
+ * loaded); SYSLOGTLS_E_NOMEM. On failure the server keeps its config. */
+SYSLOGTLS_API int syslogtls_server_set_tls_config(syslogtls_server *srv, syslogtls_tls_config *tls);
 /* Stops it first (no drain), then frees. syslogtls_server_free(NULL) is a
  * no-op. Not from a callback. */
 SYSLOGTLS_API void syslogtls_server_free(syslogtls_server *srv);
@@ -551,6 +666,12 @@ SYSLOGTLS_API unsigned syslogtls_client_peer_port(const syslogtls_client *cl);
 SYSLOGTLS_API const char *syslogtls_client_peer_subject(const syslogtls_client *cl);
 SYSLOGTLS_API const char *syslogtls_client_tls_version(const syslogtls_client *cl);
 SYSLOGTLS_API const char *syslogtls_client_cipher(const syslogtls_client *cl);
+/* The server certificate of the last successful handshake: its SHA-256
+ * fingerprint, "SHA256:AB:CD:.." as syslogtls_conn_peer_fingerprint() spells
+ * it ("" for NULL cl, plaintext, or when unknown), and its notAfter as Unix
+ * seconds (0 then). Same validity as the strings above. */
+SYSLOGTLS_API const char *syslogtls_client_peer_fingerprint(const syslogtls_client *cl);
+SYSLOGTLS_API int64_t syslogtls_client_peer_not_after(const syslogtls_client *cl);
 
 #ifdef __cplusplus
 }

@@ -1,35 +1,51 @@
 // tls_config.cpp - loads TLS credentials, priority string and peer policy.
 #include "tls_config.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 
 #include "error.hpp"
 #include "gnutls_ptr.hpp"
 #include "idna.hpp"
+#include "x509_facts.hpp"
 
 namespace syslogtls {
+
+namespace {
+
+// The CRLs of the CRL file, kept for naming the revoked certificate (GnuTLS
+// only says that some certificate of the chain is revoked).
+class CrlList final {
+ public:
+  CrlList() = default;
+  ~CrlList() {
+    for (unsigned i = 0; i < n; ++i) gnutls_x509_crl_deinit(list[i]);
+    gnutls_free(list);
+  }
+  CrlList(const CrlList&) = delete;
+  CrlList& operator=(const CrlList&) = delete;
+  gnutls_x509_crl_t* list = nullptr;
+  unsigned n = 0;
+};
+
+}  // namespace
 
 struct TlsConfig::Impl {
   int role = SYSLOGTLS_ROLE_SERVER;
   int auth_mode = SYSLOGTLS_AUTH_X509_CERTVALID;
   unsigned handshake_timeout_ms = 10000;
   bool accept_wildcards = true;
-  std::string ca_file, cert_file, key_file, priority;
+  std::string ca_file, cert_file, key_file, priority, crl_file;
   std::vector<std::string> permitted_names;
   std::vector<peer::Fingerprint> permitted_fps;
   CredentialsPtr cred;
   PriorityPtr prio;
+  std::unique_ptr<CrlList> crls;  // after load(), when a CRL file is set
   bool loaded = false;
   int failed_setting = SYSLOGTLS_SETTING_NONE;  // of the last failed setter or load()
 };
 
 namespace {
-
-constexpr size_t kMaxPemFile = 16u << 20;  // no credential file is larger
 
 // A failure about one setting: recorded for failed_setting(), then thrown.
 class SettingError final : public std::exception {
@@ -53,26 +69,10 @@ std::string cannot_read(const std::string& path, int e) { return "cannot read '"
 
 // Whole file, or SettingError(E_FILE, "cannot read '/x': reason").
 std::string read_file(int setting, const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw SettingError(setting, SYSLOGTLS_E_FILE, cannot_read(path, errno));
   std::string data;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      throw SettingError(setting, SYSLOGTLS_E_FILE, cannot_read(path, e));
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
-    if (data.size() > kMaxPemFile) {
-      ::close(fd);
-      throw SettingError(setting, SYSLOGTLS_E_FILE, quoted(setting, path) + ": file too large for a PEM file");
-    }
-  }
-  ::close(fd);
+  const int e = x509::read_pem_file(path, &data);
+  if (e == EFBIG) throw SettingError(setting, SYSLOGTLS_E_FILE, quoted(setting, path) + ": file too large for a PEM file");
+  if (e != 0) throw SettingError(setting, SYSLOGTLS_E_FILE, cannot_read(path, e));
   return data;
 }
 
@@ -96,6 +96,9 @@ class CrtList final {
 
 void check_policy(const TlsConfig::Impl& m) {
   const std::string mode = std::string("authentication mode \"") + TlsConfig::auth_mode_name(m.auth_mode) + "\"";
+  if (!m.crl_file.empty() && m.ca_file.empty())
+    throw SettingError(SYSLOGTLS_SETTING_CRL_FILE, SYSLOGTLS_E_INVAL,
+                       "required: CRL file '" + m.crl_file + "' needs a CA file (the CAs that issued its CRLs)");
   if (!m.cert_file.empty() && m.key_file.empty())
     throw SettingError(SYSLOGTLS_SETTING_KEY_FILE, SYSLOGTLS_E_INVAL,
                        "required: certificate file '" + m.cert_file + "' needs its private key");
@@ -154,6 +157,30 @@ void load_cert_key(gnutls_certificate_credentials_t cred, const std::string& cer
   if (rc < 0)
     throw SettingError(kCert, SYSLOGTLS_E_FILE,
                        quoted(kCert, cert_path) + ": cannot use certificate and key: " + gnutls_strerror(rc));
+}
+
+// The CRLs of the CRL file into cred (checked against its CA certificates,
+// so the CA file goes first) and into *out.
+void load_crl(gnutls_certificate_credentials_t cred, const std::string& path, std::unique_ptr<CrlList>* out) {
+  constexpr int kCrl = SYSLOGTLS_SETTING_CRL_FILE;
+  const std::string what = quoted(kCrl, path) + ": ";
+  std::string pem;
+  const int e = x509::read_pem_file(path, &pem);
+  if (e != 0)
+    throw SettingError(kCrl, SYSLOGTLS_E_FILE, what + (e == EFBIG ? "file too large for a PEM file" : std::strerror(e)));
+  auto crls = std::make_unique<CrlList>();
+  gnutls_datum_t d = datum_of(pem);
+  int rc = gnutls_x509_crl_list_import2(&crls->list, &crls->n, &d, GNUTLS_X509_FMT_PEM, 0);
+  if (rc == GNUTLS_E_MEMORY_ERROR) throw std::bad_alloc();
+  if (rc < 0 && pem.find("-----BEGIN X509 CRL-----") == std::string::npos)
+    throw SettingError(kCrl, SYSLOGTLS_E_FILE, what + "no CRL found (no \"BEGIN X509 CRL\" block)");
+  if (rc < 0) throw SettingError(kCrl, SYSLOGTLS_E_FILE, what + "not a PEM CRL (" + gnutls_strerror(rc) + ")");
+  if (crls->n == 0) throw SettingError(kCrl, SYSLOGTLS_E_FILE, what + "no CRL found");
+  int n = gnutls_certificate_set_x509_crl_mem(cred, &d, GNUTLS_X509_FMT_PEM);
+  if (n == GNUTLS_E_MEMORY_ERROR) throw std::bad_alloc();
+  if (n < 0) throw SettingError(kCrl, SYSLOGTLS_E_FILE, what + "cannot use the CRLs: " + gnutls_strerror(n));
+  if (n == 0) throw SettingError(kCrl, SYSLOGTLS_E_FILE, what + "no CRL found");
+  *out = std::move(crls);
 }
 
 PriorityPtr load_priority(const std::string& priority) {
@@ -232,6 +259,13 @@ void TlsConfig::set_key_file(std::string path) {
   });
 }
 
+void TlsConfig::set_crl_file(std::string path) {
+  about(SYSLOGTLS_SETTING_CRL_FILE, [&] {
+    require_unloaded();
+    impl_->crl_file = std::move(path);
+  });
+}
+
 void TlsConfig::set_priority(std::string priority) {
   about(SYSLOGTLS_SETTING_PRIORITY, [&] {
     require_unloaded();
@@ -259,18 +293,21 @@ void TlsConfig::add_permitted_peer(const std::string& entry) {
       impl_->permitted_fps.push_back(std::move(fp));
       return;
     }
-    if (peer::is_ip_literal(entry)) {
-      impl_->permitted_names.push_back(entry);
-      return;
-    }
-    if (!peer::check_permitted_name(entry, &reason))
+    std::string name;
+    if (!permitted_name_entry(entry, &name, &reason))
       throw Error(SYSLOGTLS_E_INVAL, quoted(SYSLOGTLS_SETTING_PERMITTED_PEER, entry) + ": " + reason);
-    // RFC 5425 section 5.2: internationalised names compare as A-labels.
-    std::string ascii;
-    if (!to_alabel(entry, &ascii, &reason))
-      throw Error(SYSLOGTLS_E_INVAL, quoted(SYSLOGTLS_SETTING_PERMITTED_PEER, entry) + ": " + reason);
-    impl_->permitted_names.push_back(std::move(ascii));
+    impl_->permitted_names.push_back(std::move(name));
   });
+}
+
+bool permitted_name_entry(const std::string& entry, std::string* out, std::string* reason) {
+  if (peer::is_ip_literal(entry)) {
+    *out = entry;
+    return true;
+  }
+  if (!peer::check_permitted_name(entry, reason)) return false;
+  // RFC 5425 section 5.2: internationalised names compare as A-labels.
+  return to_alabel(entry, out, reason);
 }
 
 void TlsConfig::set_handshake_timeout_ms(unsigned ms) {
@@ -296,10 +333,13 @@ void TlsConfig::load() {
     if (gnutls_certificate_allocate_credentials(&raw) < 0) throw std::bad_alloc();
     CredentialsPtr cred(raw);
     if (!m.ca_file.empty()) load_ca(cred.get(), m.ca_file);
+    std::unique_ptr<CrlList> crls;
+    if (!m.crl_file.empty()) load_crl(cred.get(), m.crl_file, &crls);
     if (!m.cert_file.empty()) load_cert_key(cred.get(), m.cert_file, m.key_file);
     PriorityPtr prio = load_priority(m.priority);
     m.cred = std::move(cred);
     m.prio = std::move(prio);
+    m.crls = std::move(crls);
     m.loaded = true;
   });
 }
@@ -314,6 +354,13 @@ const std::vector<peer::Fingerprint>& TlsConfig::permitted_fingerprints() const 
   return impl_->permitted_fps;
 }
 const std::string& TlsConfig::ca_file() const { return impl_->ca_file; }
+const std::string& TlsConfig::crl_file() const { return impl_->crl_file; }
+
+bool TlsConfig::lists_revoked(void* crt) const {
+  const CrlList* crls = impl_->crls.get();
+  if (crls == nullptr || crt == nullptr) return false;
+  return gnutls_x509_crt_check_revocation(static_cast<gnutls_x509_crt_t>(crt), crls->list, crls->n) == 1;
+}
 
 const char* TlsConfig::auth_mode_name(int mode) {
   switch (mode) {

@@ -25,6 +25,9 @@ class TlsConfig final {
   void set_ca_file(std::string path);
   void set_cert_file(std::string path);
   void set_key_file(std::string path);
+  // PEM file of CRLs ("" = none); needs a CA file. load() reads it: E_FILE
+  // "CRL file '/x': reason", failed setting SYSLOGTLS_SETTING_CRL_FILE.
+  void set_crl_file(std::string path);
   void set_priority(std::string priority);  // "" = SYSLOGTLS_DEFAULT_PRIORITY
   void set_auth_mode(int mode);             // SYSLOGTLS_AUTH_*
   // A DNS name, a wildcard ("*.example.com"), an IP literal or a
@@ -36,7 +39,8 @@ class TlsConfig final {
   // whose only matching certificate name is a wildcard.
   void set_accept_wildcard_certificates(bool on);
 
-  // Checks the policy (x509/certvalid and x509/name need a CA file; a server
+  // Checks the policy (x509/certvalid and x509/name need a CA file, so does a
+  // CRL file; a server
   // needs cert and key; cert and key go together; x509/fingerprint needs a
   // pin; x509/name on a server needs a permitted name), reads the files and
   // builds the GnuTLS credentials and priority cache.
@@ -63,6 +67,10 @@ class TlsConfig final {
   const std::vector<std::string>& permitted_names() const;
   const std::vector<peer::Fingerprint>& permitted_fingerprints() const;
   const std::string& ca_file() const;
+  const std::string& crl_file() const;
+  // Whether a CRL of the CRL file lists crt (a gnutls_x509_crt_t; opaque
+  // here like the handles below); false without a CRL file.
+  bool lists_revoked(void* crt) const;
 
   // "anon", "x509/certvalid", "x509/name", "x509/fingerprint"; "?" if unknown.
   static const char* auth_mode_name(int mode);
@@ -81,5 +89,13 @@ class TlsConfig final {
   void about(int setting, Fn&& fn);
   std::unique_ptr<Impl> impl_;
 };
+
+// A name entry of the permitted peers as the peer checks compare it: an IP
+// literal unchanged; a DNS name or wildcard checked
+// (peer::check_permitted_name) and converted to A-labels (to_alabel).
+// false + *reason (the words of "permitted peer 'x': reason") if it is
+// neither. Fingerprints are not name entries: the caller tells them apart
+// first (peer::looks_like_fingerprint). Throws only std::bad_alloc.
+bool permitted_name_entry(const std::string& entry, std::string* out, std::string* reason);
 
 }  // namespace syslogtls

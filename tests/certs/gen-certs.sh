@@ -22,166 +22,63 @@
 #                                    only (a wildcard name and nothing else);
 #                                    TLS server and client
 #   *.fp-sha256 / *.fp-sha1          fingerprints of client/rogue certs in
-#                                    RFC 5425 format (SHA256:AB:CD:...)
+#                                    RFC 5425 format (SHA256:AB:CD:... / SHA1:...)
 #   idfull-cert.pem, idfull-key.pem  CN=idfull.example; SAN DNS:idfull.example,
 #                                    DNS:alt.idfull.example, IP:127.0.0.1 (in this order)
 #   idcn-cert.pem, idcn-key.pem      CN=idcn.example, no subjectAltName
 #   ida-cert.pem, ida-key.pem        CN=a.example; SAN DNS:a.example, DNS:a2.example
 #   idb-cert.pem, idb-key.pem        CN=b.example; SAN DNS:b.example
 # Prints nothing on success; exits non-zero on any failure.
+#
+# Made with the project's own syslogtls-cert (tools/syslogtls-cert.cpp): the
+# program named by $SYSLOGTLS_CERT, else the one built in
+# $abs_top_builddir/tools (make check exports abs_top_builddir).
 set -eu
 
 out=${1:?usage: gen-certs.sh OUTDIR}
-mkdir -p "$out"
-cd "$out"
-
-if command -v certtool >/dev/null 2>&1; then
-    tool=certtool
-elif command -v openssl >/dev/null 2>&1; then
-    tool=openssl
-else
-    echo "gen-certs.sh: neither certtool (gnutls-bin) nor openssl found" >&2
+tool=${SYSLOGTLS_CERT:-${abs_top_builddir:+$abs_top_builddir/tools/syslogtls-cert}}
+if [ -z "$tool" ] || [ ! -x "$tool" ]; then
+    echo "gen-certs.sh: syslogtls-cert not found (${tool:-neither SYSLOGTLS_CERT nor abs_top_builddir set}): build the tree first" >&2
     exit 1
 fi
+mkdir -p "$out"
 
-# key NAME
-key() {
-    if [ $tool = certtool ]; then
-        certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 \
-            --outfile "$1-key.pem" >/dev/null 2>&1
-    else
-        openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
-            -out "$1-key.pem" 2>/dev/null
-    fi
-}
-
-# cert NAME CA CN SANS(space-separated, "dns:x ip:y") USAGE(server|client|both) [expired]
-cert() {
-    name=$1 ca=$2 cn=$3 sans=$4 usage=$5 expired=${6:-}
-    key "$name"
-    if [ $tool = certtool ]; then
-        {
-            echo "cn = \"$cn\""
-            echo "serial = $(od -An -N6 -tu8 /dev/urandom | tr -d ' ')"
-            if [ -n "$expired" ]; then
-                echo 'activation_date = "2020-01-01 00:00:00 UTC"'
-                echo 'expiration_date = "2021-01-01 00:00:00 UTC"'
-            else
-                echo "expiration_days = 3650"
-            fi
-            for s in $sans; do
-                case $s in
-                    dns:*) echo "dns_name = \"${s#dns:}\"" ;;
-                    ip:*) echo "ip_address = \"${s#ip:}\"" ;;
-                esac
-            done
-            echo "signing_key"
-            case $usage in
-                server) echo "tls_www_server" ;;
-                client) echo "tls_www_client" ;;
-                both) echo "tls_www_server"; echo "tls_www_client" ;;
-            esac
-        } > "$name.tmpl"
-        certtool --generate-certificate --load-privkey "$name-key.pem" \
-            --load-ca-certificate "$ca.pem" --load-ca-privkey "$ca-key.pem" \
-            --template "$name.tmpl" --outfile "$name-cert.pem" >/dev/null 2>&1
-    else
-        ext=$name.ext
-        san=""
-        for s in $sans; do
-            case $s in
-                dns:*) san="$san${san:+,}DNS:${s#dns:}" ;;
-                ip:*) san="$san${san:+,}IP:${s#ip:}" ;;
-            esac
-        done
-        {
-            [ -n "$san" ] && echo "subjectAltName=$san"
-            echo "keyUsage=critical,digitalSignature"
-            case $usage in
-                server) echo "extendedKeyUsage=serverAuth" ;;
-                client) echo "extendedKeyUsage=clientAuth" ;;
-                both) echo "extendedKeyUsage=serverAuth,clientAuth" ;;
-            esac
-        } > "$ext"
-        openssl req -new -key "$name-key.pem" -subj "/CN=$cn" -out "$name.csr" 2>/dev/null
-        if [ -n "$expired" ]; then
-            # openssl x509 cannot back-date; use "openssl ca" with explicit dates.
-            mkdir -p "ca-db-$ca"
-            : > "ca-db-$ca/index.txt"
-            cat > "$name.cnf" <<EOC
-[ca]
-default_ca = d
-[d]
-database = ca-db-$ca/index.txt
-new_certs_dir = ca-db-$ca
-serial = ca-db-$ca/serial
-default_md = sha256
-policy = p
-[p]
-commonName = supplied
-EOC
-            od -An -N8 -tx1 /dev/urandom | tr -d ' \n' > "ca-db-$ca/serial"
-            echo >> "ca-db-$ca/serial"
-            openssl ca -batch -config "$name.cnf" -cert "$ca.pem" -keyfile "$ca-key.pem" \
-                -in "$name.csr" -out "$name-cert.pem" -notext \
-                -startdate 20200101000000Z -enddate 20210101000000Z \
-                -extfile "$ext" >/dev/null 2>&1
-        else
-            openssl x509 -req -in "$name.csr" -CA "$ca.pem" -CAkey "$ca-key.pem" \
-                -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
-                -days 3650 -sha256 -extfile "$ext" -out "$name-cert.pem" 2>/dev/null
-        fi
-    fi
-}
-
-# ca NAME CN
+# ca NAME CN [OPTIONS]: NAME.pem, NAME-key.pem
 ca() {
-    key "$1"
-    if [ $tool = certtool ]; then
-        printf 'cn = "%s"\nca\ncert_signing_key\nexpiration_days = 3650\n' "$2" > "$1.tmpl"
-        certtool --generate-self-signed --load-privkey "$1-key.pem" \
-            --template "$1.tmpl" --outfile "$1.pem" >/dev/null 2>&1
-    else
-        openssl req -x509 -new -key "$1-key.pem" -subj "/CN=$2" -days 3650 -sha256 \
-            -addext "basicConstraints=critical,CA:TRUE" \
-            -addext "keyUsage=critical,keyCertSign,cRLSign" -out "$1.pem" 2>/dev/null
-    fi
+    _n=$1 _cn=$2
+    shift 2
+    "$tool" ca --out "$out" --prefix "$_n" --cn "$_cn" --days 3650 "$@" >/dev/null
 }
 
-# fp CERT ALG -> "SHA256:AB:CD:..."
-fp() {
-    openssl x509 -in "$1-cert.pem" -noout -fingerprint "-$2" | sed 's/^[^=]*=//' \
-        | sed "s/^/$(echo "$2" | tr a-z A-Z):/"
+# cert NAME CA OPTIONS...: NAME-cert.pem, NAME-key.pem issued by CA (CA.pem)
+cert() {
+    _n=$1 _ca=$2
+    shift 2
+    "$tool" issue --ca "$out" --ca-prefix "$_ca" --out "$out" --prefix "$_n" "$@" >/dev/null
 }
 
 ca ca "rsyslog-tls test CA"
 ca other-ca "rsyslog-tls untrusted CA"
-cert server ca localhost "dns:localhost dns:server.example.net ip:127.0.0.1 ip:::1" both
-cert client ca client.example.net "dns:client.example.net" client
-cert client2 ca other.example.org "dns:other.example.org" client
-cert wild ca host.wild.example.net "dns:host.wild.example.net" client
-cert ipsan ca ipsan "ip:127.0.0.2" client
-cert expired ca client.example.net "dns:client.example.net" client expired
-cert rogue other-ca client.example.net "dns:client.example.net" client
-
-if command -v openssl >/dev/null 2>&1; then
-    for c in client rogue; do
-        fp $c sha256 > $c.fp-sha256
-        fp $c sha1 > $c.fp-sha1
-    done
-fi
-rm -f ./*.tmpl ./*.csr ./*.ext ./*.cnf
-rm -rf ./ca-db-*
+cert server ca --name localhost --dns server.example.net --ip 127.0.0.1 --ip ::1 --days 3650
+cert client ca --name client.example.net --client --days 3650
+cert client2 ca --name other.example.org --client --days 3650
+cert wild ca --name host.wild.example.net --client --days 3650
+cert ipsan ca --name 127.0.0.2 --cn ipsan --client --days 3650
+cert expired ca --name client.example.net --client \
+    --not-before "2020-01-01 00:00:00" --not-after "2021-01-01 00:00:00"
+cert rogue other-ca --name client.example.net --client --days 3650
+for c in client rogue; do
+    "$tool" fingerprint --hash sha256 "$out/$c-cert.pem" > "$out/$c.fp-sha256"
+    "$tool" fingerprint --hash sha1 "$out/$c-cert.pem" > "$out/$c.fp-sha1"
+done
 
 # RFC 5425 section 5.2 name matching: an internationalised name (A-label) and
 # a certificate whose only name is a wildcard.
-cert idn ca xn--bcher-kva.example "dns:xn--bcher-kva.example" both
-cert wildcard ca '*.example.test' 'dns:*.example.test' both
-rm -f ./*.tmpl ./*.csr ./*.ext ./*.cnf
+cert idn ca --name xn--bcher-kva.example --days 3650
+cert wildcard ca --name '*.example.test' --days 3650
 
 # peer identity as message metadata, HOSTNAME policy
-cert idfull ca idfull.example "dns:idfull.example dns:alt.idfull.example ip:127.0.0.1" client
-cert idcn ca idcn.example "" client
-cert ida ca a.example "dns:a.example dns:a2.example" client
-cert idb ca b.example "dns:b.example" client
-rm -f ./*.tmpl ./*.csr ./*.ext
+cert idfull ca --name idfull.example --dns alt.idfull.example --ip 127.0.0.1 --client --days 3650
+cert idcn ca --name idcn.example --no-san --client --days 3650
+cert ida ca --name a.example --dns a2.example --client --days 3650
+cert idb ca --name b.example --client --days 3650

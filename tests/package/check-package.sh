@@ -11,7 +11,10 @@
 #      rsyslogd with module(load="omtls"), both loaded by name from rsyslog's
 #      module directory (no path, no -M), and moves messages over TLS;
 #   5. sends to that receiver with /usr/bin/tlslogger (when the source tree
-#      has tlslogger, the package must ship it);
+#      has tlslogger, the package must ship it); the test PKI of step 4 is
+#      made by the installed /usr/bin/syslogtls-cert, which then makes a CA
+#      and a certificate that its check accepts (when the source tree has
+#      it, the package must ship it);
 #   6. purges the packages and checks that none of their files is left.
 #
 # On exit, also after a failure, the machine gets back the state it had:
@@ -161,6 +164,13 @@ dpkg-query -W -f='${Depends}\n' rsyslog-tls | grep -q 'rsyslog (>= ' ||
 
 # ---- 4. receiver (imtls) and sender (omtls), modules loaded by name ---------------------
 
+# the test PKI from the packaged syslogtls-cert when the source has it
+if [ -f "$T/src/tools/syslogtls-cert.cpp" ]; then
+    [ -x /usr/bin/syslogtls-cert ] ||
+        fail "the source has syslogtls-cert, the package does not ship /usr/bin/syslogtls-cert"
+    SYSLOGTLS_CERT=/usr/bin/syslogtls-cert
+    export SYSLOGTLS_CERT
+fi
 gen_certs
 {
     conf_head receiver
@@ -212,6 +222,23 @@ if [ -f "$T/src/tools/tlslogger.c" ]; then
     echo "check-package: /usr/bin/tlslogger delivered to imtls"
 else
     echo "check-package: this tree has no tools/tlslogger.c: tlslogger not checked"
+fi
+
+# ---- 5b. syslogtls-cert from /usr/bin -------------------------------------------------
+
+if [ -f "$T/src/tools/syslogtls-cert.cpp" ]; then
+    grep -q '^/usr/share/man/man1/syslogtls-cert\.1' "$T/files.rsyslog-tls" || fail "syslogtls-cert(1) not shipped"
+    /usr/bin/syslogtls-cert ca --out "$T/pkgpki" > "$T/sc.out" 2>&1 ||
+        fail "/usr/bin/syslogtls-cert ca failed: $(cat "$T/sc.out")"
+    /usr/bin/syslogtls-cert issue --ca "$T/pkgpki" --name pkg.example --out "$T/pkgpki" > "$T/sc.out" 2>&1 ||
+        fail "/usr/bin/syslogtls-cert issue failed: $(cat "$T/sc.out")"
+    /usr/bin/syslogtls-cert check --ca "$T/pkgpki/ca.pem" --cert "$T/pkgpki/cert.pem" \
+        --key "$T/pkgpki/key.pem" --name pkg.example > "$T/sc.out" 2>&1 ||
+        fail "/usr/bin/syslogtls-cert check refused its own CA and certificate: $(cat "$T/sc.out")"
+    grep -q '^accepted: ' "$T/sc.out" || fail "syslogtls-cert check: $(tail -n 1 "$T/sc.out")"
+    echo "check-package: /usr/bin/syslogtls-cert made the test PKI, a CA and a certificate its check accepts"
+else
+    echo "check-package: this tree has no tools/syslogtls-cert.cpp: syslogtls-cert not checked"
 fi
 
 stop_rsyslogd sender
