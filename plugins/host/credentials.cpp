@@ -116,7 +116,7 @@ bool Credentials::wantsWatcher() const {
   if (interval_ > 0) return true;
   std::lock_guard<std::mutex> g(reloadMu_);
   const int64_t now = unixNow();
-  if (hasOwn_ && inWarningWindow(own_.notAfter, now, warnDays_)) return true;
+  if (hasOwn_ && (own_.notAfter <= now || inWarningWindow(own_.notAfter, now, warnDays_))) return true;
   for (const auto& c : cas_)
     if (inWarningWindow(c.notAfter, now, warnDays_)) return true;
   return false;
@@ -138,7 +138,10 @@ void Credentials::describeLocked(int64_t now) {
 }
 
 void Credentials::warnLocked(int64_t now) {
-  if (hasOwn_ && inWarningWindow(own_.notAfter, now, warnDays_) && ownSchedule_.due("own " + own_.fingerprint, now)) {
+  // An expired own certificate is always warned about (it is not refused
+  // at start, so this is the operator's only hint), also with warnDays 0.
+  const bool ownDue = hasOwn_ && (own_.notAfter <= now || inWarningWindow(own_.notAfter, now, warnDays_));
+  if (ownDue && ownSchedule_.due("own " + own_.fingerprint, now)) {
     logWarning(rs::NO_ERRCODE, "%s: own certificate '%s' (%s, tls.certFile '%s') %s (tls.expiryWarningDays=%lld)",
                who_.c_str(), own_.subject.c_str(), own_.fingerprint.c_str(), files_[1].path.c_str(),
                expiryPhrase(own_.notAfter, now, formatUtc(own_.notAfter)).c_str(), warnDays_);
