@@ -6,6 +6,8 @@
 # with a 10-year certificate, and clients with 10-year certificates, give
 # no warning; its gauge is 3649 or 3650. The short input's key file has
 # mode 0644: that is warned about at start, naming the file and the mode.
+# An input whose own certificate has expired still starts (as before) and
+# warns, even with tls.expiryWarningDays="0".
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 need_tool gnutls-cli certtool openssl
 imtls_only || skip "imtls behaviour only (TB_RECEIVER=imtcp)"
@@ -39,4 +41,8 @@ d=$(stat_value "$T/long.stats" long cert.expiresInDays)
 stop_rsyslogd long
 assert_no_grep "$T/long.log" "expires in|expired on"
 assert_no_warning "$T/long.log"
+start_imtls old tls.certFile="\"$CERTS/expired-cert.pem\"" tls.keyFile="\"$CERTS/expired-key.pem\"" \
+    'tls.expiryWarningDays="0"'
+wait_for_grep "$T/old.log" "^warning .*imtls: input 'old': own certificate 'CN=client\.example\.net' \(SHA256:[0-9A-F:]*, tls\.certFile '$CERTS/expired-cert\.pem'\) expired on 2021-01-01 00:00:00 UTC"
+stop_rsyslogd old
 echo "PASS: 5-day certificates warned about (own: $d days on the long one), 10-year ones not"
