@@ -915,10 +915,11 @@ imtls_check_refuses() {
 }
 
 # ---- certificate lifecycle --------------------------------------------------------
-#   gen_extra_cert NAME CN DAYS [server|client]
+#   gen_extra_cert NAME CN DAYS [server|client [START]]
 #                                  $CERTS/NAME-cert.pem and $CERTS/NAME-key.pem: a
 #                                  fresh P-256 key and a certificate of the test CA
-#                                  (certtool), valid from now for DAYS days, random
+#                                  (certtool), valid from now (or from START,
+#                                  "2040-01-01 00:00:00 UTC") for DAYS days, random
 #                                  serial. server (default): SAN DNS:localhost and
 #                                  IP:127.0.0.1, server and client use (like
 #                                  server-cert.pem); client: SAN DNS:CN, client use
@@ -946,6 +947,7 @@ gen_extra_cert() {
         echo "cn = \"$2\""
         echo "serial = $(od -An -N6 -tu8 /dev/urandom | tr -d ' ')"
         echo "expiration_days = $3"
+        [ -z "${5:-}" ] || echo "activation_date = \"$5\""
         echo "signing_key"
         case ${4:-server} in
             server) printf 'dns_name = "localhost"\nip_address = "127.0.0.1"\ntls_www_server\ntls_www_client\n' ;;
