@@ -73,6 +73,19 @@ void CertWatcher::remove(Credentials* c) noexcept {
   t.join();
 }
 
+void CertWatcher::shutdown() noexcept {
+  std::thread t;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    items_.clear();
+    if (!thread_.joinable()) return;
+    stop_ = true;
+    t = std::move(thread_);
+  }
+  cv_.notify_all();
+  t.join();
+}
+
 void CertWatcher::run() {
   std::unique_lock<std::mutex> g(mu_);
   while (!stop_) {

@@ -30,6 +30,10 @@ class CertWatcher final {
   void hup(Credentials* c);
   // Unregisters c; joins the thread when no instance is left.
   void remove(Credentials* c) noexcept;
+  // modExit: forgets every instance and joins the thread (the module's
+  // code is unmapped next). Also run by the destructor at process exit.
+  void shutdown() noexcept;
+  ~CertWatcher() { shutdown(); }
   CertWatcher(const CertWatcher&) = delete;
   CertWatcher& operator=(const CertWatcher&) = delete;
 

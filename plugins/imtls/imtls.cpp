@@ -104,7 +104,10 @@ class StopGuard final {
 // ----------------------------------------------------------------- entry points
 
 rs::rsRetVal modExit() {
-  return host::guarded("modExit", [] { host::releaseCore(); });
+  return host::guarded("modExit", [] {
+    host::CertWatcher::instance().shutdown();  // normally already joined by freeCnf / freeInstance
+    host::releaseCore();
+  });
 }
 
 rs::rsRetVal getType(rs::eModType* t) {

@@ -129,7 +129,10 @@ rs::rsRetVal modGetID(void** id) {
   return rs::RS_RET_OK;
 }
 rs::rsRetVal modExit() {
-  return host::guarded("modExit", [] { host::releaseCore(); });
+  return host::guarded("modExit", [] {
+    host::CertWatcher::instance().shutdown();  // normally already joined by freeCnf / freeInstance
+    host::releaseCore();
+  });
 }
 rs::rsRetVal isCompatibleWithFeature(rs::syslogFeature f) {
   return f == rs::sFEATURERepeatedMsgReduction ? rs::RS_RET_OK : rs::RS_RET_INCOMPATIBLE;
