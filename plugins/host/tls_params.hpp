@@ -5,8 +5,10 @@
 // kTlsParams naming the runtime's setter; table, inheritance and builder
 // derive the rest.
 //
-// Concurrency & Locking: the table is constant; everything here runs on
-// rsyslog's main thread during config load.
+// Concurrency & Locking: the table is constant; parsing and inheritance run
+// on rsyslog's main thread during config load; buildTlsConfig also runs on
+// the certificate watcher thread (reloads, host::Credentials) and shares
+// nothing between calls.
 #pragma once
 
 #include <cstddef>
