@@ -81,24 +81,29 @@ PeerVerdict refuse_dates(unsigned status, const gnutls_datum_t* certs, unsigned 
 }
 
 // The first certificate of the chain a CRL of cfg lists, named with its
-// serial ("certificate revoked (serial 0x1a2b)").
-PeerVerdict refuse_revoked(const TlsConfig& cfg, const gnutls_datum_t* certs, unsigned n) {
+// serial ("certificate revoked (serial 0x1a2b)"); false if none is listed.
+bool find_revoked(const TlsConfig& cfg, const gnutls_datum_t* certs, unsigned n, PeerVerdict* v) {
   for (unsigned i = 0; i < n; ++i) {
     X509CrtPtr crt = import_der(certs[i]);
     if (!crt || !cfg.lists_revoked(crt.get())) continue;
     const std::string serial = " (serial " + x509::serial_of(crt.get()) + ")";
-    if (i == 0) return refuse(SYSLOGTLS_REASON_REVOKED, "certificate revoked" + serial);
-    return refuse(SYSLOGTLS_REASON_REVOKED,
-                  "certificate revoked: issuer certificate '" + subject_of(crt.get()) + "'" + serial);
+    *v = i == 0 ? refuse(SYSLOGTLS_REASON_REVOKED, "certificate revoked" + serial)
+                : refuse(SYSLOGTLS_REASON_REVOKED,
+                         "certificate revoked: issuer certificate '" + subject_of(crt.get()) + "'" + serial);
+    return true;
   }
-  return refuse(SYSLOGTLS_REASON_REVOKED, "certificate revoked: a certificate of its chain is listed in the CRL file ('" +
-                                              cfg.crl_file() + "')");
+  return false;
 }
 
 // GnuTLS verification status bits -> reason and words.
 PeerVerdict refuse_chain(const TlsConfig& cfg, unsigned status, const gnutls_datum_t* certs, unsigned n) {
-  // Revocation first: a revoked certificate says so whatever else is wrong.
-  if (status & GNUTLS_CERT_REVOKED) return refuse_revoked(cfg, certs, n);
+  // Revocation first: a listed certificate says so whatever else is wrong
+  // (GnuTLS does not flag an expired certificate as revoked).
+  PeerVerdict revoked;
+  if (find_revoked(cfg, certs, n, &revoked)) return revoked;
+  if (status & GNUTLS_CERT_REVOKED)
+    return refuse(SYSLOGTLS_REASON_REVOKED,
+                  "certificate revoked: a certificate of its chain is listed in the CRL file ('" + cfg.crl_file() + "')");
   if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
     return refuse(SYSLOGTLS_REASON_UNTRUSTED,
                   "certificate not trusted: issuer not found among the configured CA certificates ('" +

@@ -3,8 +3,10 @@
 // accepted connection (ServerSession).
 //
 // Concurrency: a ServerSession is touched only by its loop's thread.
-// ServerShared's settings are immutable while loops run; its counters are
-// relaxed atomics; report() may be called from any loop thread.
+// ServerShared's settings are immutable while loops run; its TLS config is
+// swapped and copied under its own mutex (set_tls() from any thread, tls()
+// when a session starts); its counters are relaxed atomics; report() may be
+// called from any loop thread.
 #pragma once
 
 #include <atomic>

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cert_list.hpp"
 #include "client.hpp"
 #include "error.hpp"
 #include "server.hpp"
@@ -26,7 +27,11 @@ namespace {
 // the names asked.
 struct Seen {
   std::string subject, cn, issuer, san, fingerprint, hostname, version, cipher;
+  int64_t not_after = -1;  // syslogtls_conn_peer_not_after
   std::map<std::string, int> matches;
+  // the client's view of the server certificate (syslogtls_client_peer_*)
+  std::string server_fingerprint;
+  int64_t server_not_after = -1;
 };
 
 struct Probe {
@@ -45,6 +50,7 @@ struct Probe {
     s.san = syslogtls_conn_peer_san(c);
     s.fingerprint = syslogtls_conn_peer_fingerprint(c);
     s.hostname = syslogtls_conn_peer_hostname(c);
+    s.not_after = syslogtls_conn_peer_not_after(c);
     s.version = syslogtls_conn_tls_version(c);
     s.cipher = syslogtls_conn_cipher(c);
     std::lock_guard<std::mutex> l(p->mu);
@@ -107,6 +113,8 @@ struct Fixture : testpki::Pki {
     Client cl(c);
     cl.connect("127.0.0.1", srv->port(), "localhost", 5000);
     Seen s = probe.wait_one();
+    s.server_fingerprint = cl.peer_identity().fingerprint;
+    s.server_not_after = cl.peer_identity().not_after;
     cl.close(2000);
     return s;
   }
@@ -123,7 +131,11 @@ TEST_CASE_FIXTURE(Fixture, "conn identity: CN, subject, issuer, SANs in certific
   CHECK(s.issuer == ca.files().subject);
   CHECK(s.san == "b.example,a.example,*.w.example,127.0.0.1,2001:db8::1");
   CHECK(s.fingerprint == full.sha256);
+  CHECK(s.not_after == CertList(full.cert).certs().at(0).not_after);
+  CHECK(s.not_after > 0);
   CHECK(s.hostname == "b.example");
+  CHECK(s.server_fingerprint == server.sha256);
+  CHECK(s.server_not_after == CertList(server.cert).certs().at(0).not_after);
   CHECK(s.version == "TLS1.3");
   CHECK_FALSE(s.cipher.empty());
 }
@@ -161,7 +173,9 @@ TEST_CASE_FIXTURE(Fixture, "conn identity: anon without client certificate has o
   CHECK(s.issuer == "");
   CHECK(s.san == "");
   CHECK(s.fingerprint == "");
+  CHECK(s.not_after == 0);
   CHECK(s.hostname == "");
+  CHECK(s.server_fingerprint == server.sha256);  // the client still checked the server
   CHECK(s.version == "TLS1.3");
   CHECK_FALSE(s.cipher.empty());
   CHECK(s.matches["localhost"] == 0);
@@ -222,4 +236,15 @@ TEST_CASE("conn accessors: NULL conn") {
   CHECK(std::string(syslogtls_conn_peer_fingerprint(nullptr)) == "");
   CHECK(std::string(syslogtls_conn_peer_hostname(nullptr)) == "");
   CHECK(syslogtls_conn_peer_name_matches(nullptr, "x") == 0);
+  CHECK(syslogtls_conn_peer_not_after(nullptr) == 0);
+  CHECK(std::string(syslogtls_client_peer_fingerprint(nullptr)) == "");
+  CHECK(syslogtls_client_peer_not_after(nullptr) == 0);
+}
+
+TEST_CASE("client peer facts: none before a connect and for plaintext") {
+  syslogtls_client* cl = nullptr;
+  REQUIRE(syslogtls_client_new(&cl, nullptr) == SYSLOGTLS_OK);
+  CHECK(std::string(syslogtls_client_peer_fingerprint(cl)) == "");
+  CHECK(syslogtls_client_peer_not_after(cl) == 0);
+  syslogtls_client_free(cl);
 }

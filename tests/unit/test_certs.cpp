@@ -12,6 +12,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <memory>
 #include <stdexcept>
 
 namespace testcerts {
@@ -68,7 +70,10 @@ void fill(gnutls_x509_crt_t crt, gnutls_x509_privkey_t key, const CertOptions& o
   check(gnutls_rnd(GNUTLS_RND_NONCE, serial, 8), "rnd");
   serial[0] &= 0x7f;
   serial[8] = static_cast<unsigned char>(++serial_counter);
-  check(gnutls_x509_crt_set_serial(crt, serial, sizeof serial), "set_serial");
+  if (o.serial.empty())
+    check(gnutls_x509_crt_set_serial(crt, serial, sizeof serial), "set_serial");
+  else
+    check(gnutls_x509_crt_set_serial(crt, o.serial.data(), o.serial.size()), "set_serial");
   if (!o.cn.empty())
     check(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, o.cn.data(),
                                         static_cast<unsigned>(o.cn.size())),
@@ -176,6 +181,22 @@ Ca::Ca(TempDir& dir, const std::string& cn, int not_after_days) : impl_(new Impl
   files_ = write_out(dir, impl_->crt.p, impl_->key.p, "ca");
 }
 
+Ca::Ca(const Ca& parent, const std::string& cn) : impl_(new Impl) {
+  impl_->dir = parent.impl_->dir;
+  CertOptions o;
+  o.cn = cn;
+  o.not_before_days = -2;
+  o.not_after_days = 3650;
+  fill(impl_->crt.p, impl_->key.p, o, true);
+  unsigned char id[64];
+  size_t id_size = sizeof id;
+  check(gnutls_x509_crt_get_subject_key_id(parent.impl_->crt.p, id, &id_size, nullptr), "parent key id");
+  check(gnutls_x509_crt_set_authority_key_id(impl_->crt.p, id, id_size), "authority_key_id");
+  check(gnutls_x509_crt_sign2(impl_->crt.p, parent.impl_->crt.p, parent.impl_->key.p, GNUTLS_DIG_SHA256, 0),
+        "sign intermediate");
+  files_ = write_out(*impl_->dir, impl_->crt.p, impl_->key.p, "subca");
+}
+
 Ca::~Ca() = default;
 
 CertFiles Ca::issue(const CertOptions& opts) const {
@@ -188,6 +209,37 @@ CertFiles Ca::issue(const CertOptions& opts) const {
   check(gnutls_x509_crt_set_authority_key_id(crt.p, id, id_size), "authority_key_id");
   check(gnutls_x509_crt_sign2(crt.p, impl_->crt.p, impl_->key.p, GNUTLS_DIG_SHA256, 0), "sign leaf");
   return write_out(*impl_->dir, crt.p, key.p, "leaf");
+}
+
+std::string Ca::crl(const std::vector<std::string>& revoked_cert_files, int next_update_days) const {
+  gnutls_x509_crl_t crl = nullptr;
+  check(gnutls_x509_crl_init(&crl), "crl_init");
+  std::unique_ptr<gnutls_x509_crl_int, void (*)(gnutls_x509_crl_t)> owned(crl, gnutls_x509_crl_deinit);
+  const time_t now = time(nullptr);
+  check(gnutls_x509_crl_set_version(crl, 2), "crl version");
+  check(gnutls_x509_crl_set_this_update(crl, now - 3600), "crl this_update");
+  check(gnutls_x509_crl_set_next_update(crl, now + static_cast<time_t>(next_update_days) * 86400), "crl next_update");
+  for (const std::string& file : revoked_cert_files) {
+    std::string pem = read_text(file);
+    Crt crt;
+    gnutls_datum_t d{reinterpret_cast<unsigned char*>(&pem[0]), static_cast<unsigned>(pem.size())};
+    check(gnutls_x509_crt_import(crt.p, &d, GNUTLS_X509_FMT_PEM), "crl: import revoked");
+    check(gnutls_x509_crl_set_crt(crl, crt.p, now - 60), "crl set_crt");
+  }
+  unsigned char id[64];
+  size_t id_size = sizeof id;
+  check(gnutls_x509_crt_get_subject_key_id(impl_->crt.p, id, &id_size, nullptr), "ca key id");
+  check(gnutls_x509_crl_set_authority_key_id(crl, id, id_size), "crl authority_key_id");
+  check(gnutls_x509_crl_sign2(crl, impl_->crt.p, impl_->key.p, GNUTLS_DIG_SHA256, 0), "crl sign");
+  Datum pem;
+  check(gnutls_x509_crl_export2(crl, GNUTLS_X509_FMT_PEM, &pem.d), "crl export");
+  return impl_->dir->write(impl_->dir->unique("crl", ".pem"), pem.str());
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("test_certs: cannot read " + path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 CertFiles self_signed(TempDir& dir, const CertOptions& opts) {

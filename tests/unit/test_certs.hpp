@@ -10,6 +10,8 @@
 //   auto old = ca.issue({"old", {}, {}, -30, -1}); // expired yesterday
 //   auto rogue = testcerts::self_signed(dir, {"rogue"});
 //   std::string p = dir.write("junk.pem", "not pem");  // any file
+//   std::string crl = ca.crl({srv.cert});          // a CRL revoking srv
+//   testcerts::Ca sub(ca, "sub CA");               // an intermediate CA signed by ca
 //
 // Keys are ECDSA P-256 (a fraction of a millisecond each), certificates
 // X.509 v3 signed with SHA-256; leaves carry both TLS server and client key
@@ -59,6 +61,7 @@ struct CertOptions {
   int not_before_days = -1;        // activation, days from now
   int not_after_days = 365;        // expiration, days from now (negative = expired)
   bool ips_first = false;          // SAN order: the iPAddress entries before the dNSName ones
+  std::vector<unsigned char> serial;  // serial number bytes (empty = random, unique)
 };
 
 struct CertFiles {
@@ -72,6 +75,8 @@ struct CertFiles {
 class Ca final {
  public:
   explicit Ca(TempDir& dir, const std::string& cn = "syslogtls test CA", int not_after_days = 3650);
+  // An intermediate CA signed by parent (same TempDir as the parent's).
+  Ca(const Ca& parent, const std::string& cn);
   ~Ca();
   Ca(const Ca&) = delete;
   Ca& operator=(const Ca&) = delete;
@@ -80,6 +85,10 @@ class Ca final {
   const CertFiles& files() const { return files_; }
   // A leaf certificate signed by this CA, written into the CA's TempDir.
   CertFiles issue(const CertOptions& opts) const;
+  // A CRL signed by this CA listing the certificates of the given PEM files
+  // (each issued by this CA), valid from an hour ago for next_update_days;
+  // written into the CA's TempDir. Returns its path.
+  std::string crl(const std::vector<std::string>& revoked_cert_files, int next_update_days = 30) const;
 
   struct Impl;
 
@@ -87,6 +96,9 @@ class Ca final {
   std::unique_ptr<Impl> impl_;
   CertFiles files_;
 };
+
+// The whole content of a file (throws if it cannot be read).
+std::string read_text(const std::string& path);
 
 // A self-signed leaf certificate (not a CA) written into dir.
 CertFiles self_signed(TempDir& dir, const CertOptions& opts);

@@ -442,3 +442,90 @@ TEST_CASE("syslogtls_host_to_ascii: A-labels for a caller, size protocol, errors
   CHECK(syslogtls_host_to_ascii("a", buf, sizeof buf, nullptr) == SYSLOGTLS_E_INVAL);
   CHECK(syslogtls_host_to_ascii("a", nullptr, 5, &len) == SYSLOGTLS_E_INVAL);
 }
+
+TEST_CASE_FIXTURE(Fixture, "CRL file: read at load, several CRLs, errors name the CRL file") {
+  std::string text;
+  // a good CRL loads; the setting is locked afterwards
+  const std::string crl = ca.crl({leaf.cert});
+  TlsConfig ok(SYSLOGTLS_ROLE_SERVER);
+  ok.set_ca_file(ca.cert_file());
+  ok.set_cert_file(leaf.cert);
+  ok.set_key_file(leaf.key);
+  ok.set_crl_file(crl);
+  CHECK(ok.crl_file() == crl);
+  ok.load();
+  CHECK(ok.loaded());
+  CHECK(code_of([&] { ok.set_crl_file(crl); }, &text) == SYSLOGTLS_E_STATE);
+
+  // two CRLs in one file (two CAs) load
+  testcerts::Ca other(dir, "other CA");
+  auto foreign = other.issue({"foreign"});
+  std::string both_ca = dir.write("both-ca.pem", testcerts::read_text(ca.cert_file()) +
+                                                     testcerts::read_text(other.cert_file()));
+  std::string two = dir.write("two-crls.pem", testcerts::read_text(crl) +
+                                                  testcerts::read_text(other.crl({foreign.cert})));
+  TlsConfig pair(SYSLOGTLS_ROLE_CLIENT);
+  pair.set_ca_file(both_ca);
+  pair.set_crl_file(two);
+  CHECK(code_of([&] { pair.load(); }, &text) == 0);
+  CHECK(text.empty());
+
+  // missing file
+  TlsConfig a(SYSLOGTLS_ROLE_CLIENT);
+  a.set_ca_file(ca.cert_file());
+  a.set_crl_file(dir.file("nope-crl.pem"));
+  CHECK(code_of([&] { a.load(); }, &text) == SYSLOGTLS_E_FILE);
+  CHECK(text == "CRL file '" + dir.file("nope-crl.pem") + "': No such file or directory");
+  CHECK(a.failed_setting() == SYSLOGTLS_SETTING_CRL_FILE);
+  CHECK_FALSE(a.loaded());
+
+  // a file without a CRL: a certificate, plain text, an empty file
+  for (const std::string& bad : {ca.cert_file(), dir.write("junk-crl.pem", "not a CRL\n"), dir.write("empty.pem", "")}) {
+    INFO(bad);
+    TlsConfig b(SYSLOGTLS_ROLE_CLIENT);
+    b.set_ca_file(ca.cert_file());
+    b.set_crl_file(bad);
+    CHECK(code_of([&] { b.load(); }, &text) == SYSLOGTLS_E_FILE);
+    CHECK(text == "CRL file '" + bad + "': no CRL found (no \"BEGIN X509 CRL\" block)");
+    CHECK(b.failed_setting() == SYSLOGTLS_SETTING_CRL_FILE);
+  }
+
+  // a damaged CRL block
+  std::string damaged = dir.write("damaged-crl.pem", "-----BEGIN X509 CRL-----\nAAAA!!!!\n-----END X509 CRL-----\n");
+  TlsConfig c(SYSLOGTLS_ROLE_CLIENT);
+  c.set_ca_file(ca.cert_file());
+  c.set_crl_file(damaged);
+  CHECK(code_of([&] { c.load(); }, &text) == SYSLOGTLS_E_FILE);
+  CHECK(has(text, "CRL file '" + damaged + "': not a PEM CRL ("));
+  CHECK(c.failed_setting() == SYSLOGTLS_SETTING_CRL_FILE);
+
+  // a CRL without a CA file, in every mode that would otherwise load
+  for (int mode : {SYSLOGTLS_AUTH_ANON, SYSLOGTLS_AUTH_X509_FINGERPRINT, SYSLOGTLS_AUTH_X509_CERTVALID}) {
+    INFO(mode);
+    TlsConfig d(SYSLOGTLS_ROLE_CLIENT);
+    d.set_auth_mode(mode);
+    if (mode == SYSLOGTLS_AUTH_X509_FINGERPRINT) d.add_permitted_peer(leaf.sha256);
+    d.set_crl_file(crl);
+    CHECK(code_of([&] { d.load(); }, &text) == SYSLOGTLS_E_INVAL);
+    CHECK(text == "required: CRL file '" + crl + "' needs a CA file (the CAs that issued its CRLs)");
+    CHECK(d.failed_setting() == SYSLOGTLS_SETTING_CRL_FILE);
+    CHECK_FALSE(d.loaded());
+  }
+}
+
+TEST_CASE_FIXTURE(Fixture, "C API: syslogtls_tls_config_set_crl_file, NULL and \"\" mean none") {
+  syslogtls_tls_config* cfg = nullptr;
+  REQUIRE(syslogtls_tls_config_new(&cfg, SYSLOGTLS_ROLE_CLIENT) == SYSLOGTLS_OK);
+  CHECK(syslogtls_tls_config_set_crl_file(nullptr, "/x") == SYSLOGTLS_E_INVAL);
+  CHECK(syslogtls_tls_config_set_ca_file(cfg, ca.cert_file().c_str()) == SYSLOGTLS_OK);
+  CHECK(syslogtls_tls_config_set_crl_file(cfg, dir.file("missing-crl.pem").c_str()) == SYSLOGTLS_OK);
+  CHECK(syslogtls_tls_config_load(cfg) == SYSLOGTLS_E_FILE);
+  CHECK(std::string(syslogtls_errmsg()) == "CRL file '" + dir.file("missing-crl.pem") + "': No such file or directory");
+  CHECK(syslogtls_tls_config_failed_setting(cfg) == SYSLOGTLS_SETTING_CRL_FILE);
+  // "" removes it again, and so does NULL
+  CHECK(syslogtls_tls_config_set_crl_file(cfg, "") == SYSLOGTLS_OK);
+  CHECK(syslogtls_tls_config_set_crl_file(cfg, nullptr) == SYSLOGTLS_OK);
+  CHECK(syslogtls_tls_config_load(cfg) == SYSLOGTLS_OK);
+  CHECK(syslogtls_tls_config_set_crl_file(cfg, "/x") == SYSLOGTLS_E_STATE);
+  syslogtls_tls_config_free(cfg);
+}

@@ -9,10 +9,12 @@
 #include <memory>
 #include <string>
 
+#include "cert_list.hpp"
 #include "error.hpp"
 #include "test_certs.hpp"
 #include "test_pki.hpp"
 #include "tls_session.hpp"
+#include "x509_facts.hpp"
 
 using syslogtls::Io;
 using syslogtls::PeerInfo;
@@ -71,7 +73,7 @@ class MemTransport final : public Transport {
 };
 
 struct Side {
-  std::string ca, cert, key, priority;
+  std::string ca, cert, key, priority, crl;
   int mode = SYSLOGTLS_AUTH_X509_CERTVALID;
   std::vector<std::string> peers;
   bool wildcards = true;  // tls.acceptWildcardCertificates
@@ -82,6 +84,7 @@ std::shared_ptr<const TlsConfig> make_config(int role, const Side& s) {
   if (!s.ca.empty()) cfg->set_ca_file(s.ca);
   if (!s.cert.empty()) cfg->set_cert_file(s.cert);
   if (!s.key.empty()) cfg->set_key_file(s.key);
+  if (!s.crl.empty()) cfg->set_crl_file(s.crl);
   cfg->set_priority(s.priority);
   cfg->set_auth_mode(s.mode);
   for (const auto& p : s.peers) cfg->add_permitted_peer(p);
@@ -661,4 +664,123 @@ TEST_CASE_FIXTURE(Pki, "refusal texts name settings in words, never a module par
     CHECK_FALSE(text.empty());
     CHECK_MESSAGE(!has(text, "tls."), text);
   }
+}
+
+namespace {
+
+// The facts of the first certificate of a PEM file.
+syslogtls::CertFacts facts_of(const std::string& pem_file) { return syslogtls::CertList(pem_file).certs().at(0); }
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Pki, "CRL: the server refuses a revoked client by serial, accepts another of the same CA") {
+  const std::string serial = facts_of(client.cert).serial;
+  REQUIRE(serial.size() > 2);
+  Side s = server_side();
+  s.crl = ca.crl({client.cert});
+  Link l(client_side(), s);
+  l.handshake();
+  CHECK(l.sio == Io::failed);
+  CHECK(l.server->error_code() == SYSLOGTLS_E_PEER_REJECTED);
+  CHECK(l.server->error_reason() == SYSLOGTLS_REASON_REVOKED);
+  CHECK(l.server->error_text() ==
+        "peer 127.0.0.1:40000 (subject 'CN=client.example.net') refused: certificate revoked (serial " + serial + ")");
+  std::string got;
+  Io io = l.cio == Io::done ? Link::read_until(*l.client, &got) : l.cio;
+  CHECK(io == Io::failed);
+  CHECK(l.client->error_code() == SYSLOGTLS_E_REJECTED_BY_PEER);
+
+  auto fresh = ca.issue({"fresh.example.net", {"fresh.example.net"}, {}});
+  Side c = client_side();
+  c.cert = fresh.cert;
+  c.key = fresh.key;
+  Link ok(c, s);
+  ok.handshake();
+  REQUIRE_MESSAGE(ok.sio == Io::done, ok.server->error_text());
+  REQUIRE_MESSAGE(ok.cio == Io::done, ok.client->error_text());
+  CHECK(Link::transfer(*ok.client, *ok.server, "not revoked") == "not revoked");
+}
+
+TEST_CASE_FIXTURE(Pki, "CRL: the client refuses a revoked server by serial") {
+  Side c = client_side();
+  c.crl = ca.crl({named_server.cert, server.cert});
+  Link l(c, server_side());
+  l.handshake();
+  CHECK(l.cio == Io::failed);
+  CHECK(l.client->error_code() == SYSLOGTLS_E_PEER_REJECTED);
+  CHECK(l.client->error_reason() == SYSLOGTLS_REASON_REVOKED);
+  CHECK(l.client->error_text() == "peer 127.0.0.1:6514 (subject 'CN=server.example.net') refused: certificate revoked "
+                                  "(serial " + facts_of(named_server.cert).serial + ")");
+  CHECK(l.sio == Io::failed);
+  CHECK(l.server->error_code() == SYSLOGTLS_E_REJECTED_BY_PEER);
+}
+
+TEST_CASE_FIXTURE(Pki, "CRL: revocation is reported before expiry; a CRL of other certificates changes nothing") {
+  auto old = ca.issue({"client.example.net", {"client.example.net"}, {}, -30, -2});
+  Side s = server_side();
+  s.crl = ca.crl({old.cert});
+  Side c = client_side();
+  c.cert = old.cert;
+  c.key = old.key;
+  Link l(c, s);
+  l.handshake();
+  CHECK(l.sio == Io::failed);
+  CHECK(l.server->error_reason() == SYSLOGTLS_REASON_REVOKED);
+  CHECK(has(l.server->error_text(), "refused: certificate revoked (serial " + facts_of(old.cert).serial + ")"));
+  // the same CRL does not concern the fixture's client
+  Link ok(client_side(), s);
+  ok.handshake();
+  CHECK_MESSAGE(ok.sio == Io::done, ok.server->error_text());
+}
+
+TEST_CASE_FIXTURE(Pki, "expiry texts name the exact date, in both roles") {
+  auto old = ca.issue({"server.example.net", {"server.example.net"}, {}, -30, -2});
+  Side s = server_side();
+  s.cert = old.cert;
+  s.key = old.key;
+  Link l(client_side(), s);
+  l.handshake();
+  CHECK(l.client->error_reason() == SYSLOGTLS_REASON_EXPIRED);
+  CHECK(l.client->error_text() == "peer 127.0.0.1:6514 (subject 'CN=server.example.net') refused: certificate expired on " +
+                                      syslogtls::x509::utc_date(facts_of(old.cert).not_after));
+
+  auto expired_client = ca.issue({"client.example.net", {"client.example.net"}, {}, -30, -2});
+  Side c = client_side();
+  c.cert = expired_client.cert;
+  c.key = expired_client.key;
+  Link e(c, server_side());
+  e.handshake();
+  CHECK(e.server->error_reason() == SYSLOGTLS_REASON_EXPIRED);
+  CHECK(e.server->error_text() == "peer 127.0.0.1:40000 (subject 'CN=client.example.net') refused: certificate expired on " +
+                                      syslogtls::x509::utc_date(facts_of(expired_client.cert).not_after));
+
+  auto future = ca.issue({"server.example.net", {"server.example.net"}, {}, 2, 30});
+  s.cert = future.cert;
+  s.key = future.key;
+  Link f(client_side(), s);
+  f.handshake();
+  CHECK(f.client->error_reason() == SYSLOGTLS_REASON_NOT_YET_VALID);
+  CHECK(f.client->error_text() == "peer 127.0.0.1:6514 (subject 'CN=server.example.net') refused: certificate not valid "
+                                  "before " + syslogtls::x509::utc_date(facts_of(future.cert).not_before));
+}
+
+TEST_CASE_FIXTURE(Pki, "CRL: a revoked intermediate CA is named with its subject and serial") {
+  testcerts::Ca sub(ca, "sub CA");
+  auto leaf = sub.issue({"server.example.net", {"server.example.net"}, {}});
+  // the server presents its certificate and the intermediate; the client trusts the root
+  Side s = server_side();
+  s.cert = dir.write("sub-chain.pem", testcerts::read_text(leaf.cert) + testcerts::read_text(sub.cert_file()));
+  s.key = leaf.key;
+  Link ok(client_side(), s);
+  ok.handshake();
+  REQUIRE_MESSAGE(ok.cio == Io::done, ok.client->error_text());
+
+  Side c = client_side();
+  c.crl = ca.crl({sub.cert_file()});
+  Link l(c, s);
+  l.handshake();
+  CHECK(l.cio == Io::failed);
+  CHECK(l.client->error_reason() == SYSLOGTLS_REASON_REVOKED);
+  CHECK(l.client->error_text() == "peer 127.0.0.1:6514 (subject 'CN=server.example.net') refused: certificate revoked: "
+                                  "issuer certificate 'CN=sub CA' (serial " + facts_of(sub.cert_file()).serial + ")");
 }
