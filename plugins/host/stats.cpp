@@ -43,6 +43,13 @@ void StatsObj::addCounter(const char* name, const uint64_t* counter, bool resett
         "AddCounter");
 }
 
+void StatsObj::addGauge(const char* name, const int* gauge) {
+  if (gauge == nullptr) return;
+  check(statsobj().AddCounter(so_, reinterpret_cast<const rs::uchar*>(name), rs::ctrType_Int, rs::CTR_FLAG_NONE,
+                              const_cast<int*>(gauge)),
+        "AddCounter");
+}
+
 void StatsObj::finalize() { check(statsobj().ConstructFinalize(so_), "ConstructFinalize"); }
 
 }  // namespace host

@@ -26,6 +26,9 @@ class StatsObj final {
   // Before finalize(). resettable: impstats may zero it (resetCounters="on"),
   // so pass false for counters owned by the runtime library.
   void addCounter(const char* name, const uint64_t* counter, bool resettable);
+  // Before finalize(): a signed gauge impstats never resets (ctrType_Int,
+  // CTR_FLAG_NONE, ABI.md §13); written with relaxed atomics by its owner.
+  void addGauge(const char* name, const int* gauge);
   // Makes the object visible to impstats.
   void finalize();
 

@@ -1,7 +1,8 @@
 // tls_params.cpp - inheritance of tls.* module() defaults and the builder of the runtime's TLS config.
 //
-// Concurrency & Locking: main thread during config load; syslogtls_errmsg()
-// is read right after the failing call on the same thread.
+// Concurrency & Locking: main thread during config load, and the
+// certificate watcher thread for reloads; syslogtls_errmsg() is read right
+// after the failing call on the same thread.
 #include "tls_params.hpp"
 
 namespace host {

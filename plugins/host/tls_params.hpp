@@ -5,8 +5,10 @@
 // kTlsParams naming the runtime's setter; table, inheritance and builder
 // derive the rest.
 //
-// Concurrency & Locking: the table is constant; everything here runs on
-// rsyslog's main thread during config load.
+// Concurrency & Locking: the table is constant; parsing and inheritance run
+// on rsyslog's main thread during config load; buildTlsConfig also runs on
+// the certificate watcher thread (reloads, host::Credentials) and shares
+// nothing between calls.
 #pragma once
 
 #include <cstddef>
@@ -34,9 +36,12 @@ enum TlsScope : unsigned {
 // std::nullopt = not given there.
 struct TlsValues {
   std::optional<bool> acceptWildcardCertificates;  // default on (runtime default)
-  std::optional<std::string> caFile, certFile, keyFile, authMode, priorityString, serverName;
+  std::optional<std::string> caFile, certFile, keyFile, crlFile, authMode, priorityString, serverName;
   std::optional<std::vector<std::string>> permittedPeers;
   std::optional<long long> handshakeTimeout;  // seconds
+  // Certificate lifecycle, read by host::Credentials (no runtime setting).
+  std::optional<long long> reloadCheckInterval;  // seconds, 0 = off
+  std::optional<long long> expiryWarningDays;    // days, 0 = no warnings
   // imtls only, read by the module itself (no runtime setting).
   std::optional<bool> addPeerMetadata;
   std::optional<std::string> hostnameCheck;  // off|warn|tag|enforce|replace, checked by imtls
@@ -112,6 +117,8 @@ inline constexpr TlsParamRow kTlsParams[] = {
         "tls.certFile", rs::eCmdHdlrString, kTlsAll, SYSLOGTLS_SETTING_CERT_FILE, "none"),
     tlsRow<&TlsValues::keyFile, &loadTlsString<&TlsValues::keyFile, &syslogtls_tls_config_set_key_file>>(
         "tls.keyFile", rs::eCmdHdlrString, kTlsAll, SYSLOGTLS_SETTING_KEY_FILE, "none"),
+    tlsRow<&TlsValues::crlFile, &loadTlsString<&TlsValues::crlFile, &syslogtls_tls_config_set_crl_file>>(
+        "tls.crlFile", rs::eCmdHdlrString, kTlsAll, SYSLOGTLS_SETTING_CRL_FILE, "none"),
     tlsRow<&TlsValues::authMode, nullptr>(  // parsed with the role's default (tlsAuthMode)
         "tls.authMode", rs::eCmdHdlrGetWord, kTlsAll, SYSLOGTLS_SETTING_AUTH_MODE, "by role"),
     tlsRow<&TlsValues::permittedPeers,
@@ -124,6 +131,10 @@ inline constexpr TlsParamRow kTlsParams[] = {
         "tls.priorityString", rs::eCmdHdlrString, kTlsAll, SYSLOGTLS_SETTING_PRIORITY, "SYSLOGTLS_DEFAULT_PRIORITY"),
     tlsRow<&TlsValues::handshakeTimeout, &loadTlsHandshakeTimeout>(  // range checked by role
         "tls.handshakeTimeout", rs::eCmdHdlrNonNegInt, kTlsAll, SYSLOGTLS_SETTING_HANDSHAKE_TIMEOUT, "10"),
+    tlsRow<&TlsValues::reloadCheckInterval, nullptr>(  // host::Credentials: poll the files
+        "tls.reloadCheckInterval", rs::eCmdHdlrNonNegInt, kTlsAll, SYSLOGTLS_SETTING_NONE, "0"),
+    tlsRow<&TlsValues::expiryWarningDays, nullptr>(  // host::Credentials: own, CA and peer certificates
+        "tls.expiryWarningDays", rs::eCmdHdlrNonNegInt, kTlsAll, SYSLOGTLS_SETTING_NONE, "30"),
     tlsRow<&TlsValues::serverName, nullptr>(  // omtls: SNI and default permitted peer
         "tls.serverName", rs::eCmdHdlrGetWord, kTlsAction, SYSLOGTLS_SETTING_NONE, "the target"),
     tlsRow<&TlsValues::addPeerMetadata, nullptr>(  // imtls: $!metadata!tls_* on every message

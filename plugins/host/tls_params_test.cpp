@@ -122,3 +122,30 @@ TEST_CASE("host: an invalid internationalised permitted peer names tls.permitted
   CHECK_MESSAGE(err.find("parameter 'tls.permittedPeer': permitted peer '-b\xc3\xbc" "cher.example': not a valid "
                          "internationalised domain name") == 0, err);
 }
+
+TEST_CASE("host: certificate lifecycle rows, for both modules and module()") {
+  const auto input = host::withTlsParams<&Holder::tls, Holder>({}, host::kTlsInput);
+  const auto action = host::withTlsParams<&Holder::tls, Holder>({}, host::kTlsAction);
+  const auto module = host::withTlsParams<&Holder::tls, Holder>({}, host::kTlsAction | host::kTlsModule);
+  for (const char* n : {"tls.crlFile", "tls.reloadCheckInterval", "tls.expiryWarningDays"}) {
+    CHECK_MESSAGE(hasRow(input, n), n);
+    CHECK_MESSAGE(hasRow(action, n), n);
+    CHECK_MESSAGE(hasRow(module, n), n);
+  }
+  const auto contractDefault = [](const std::string& name) -> std::string {
+    for (const auto& r : host::kTlsParams)
+      if (name == r.name) return r.contractDefault;
+    return "(no row)";
+  };
+  CHECK(contractDefault("tls.reloadCheckInterval") == "0");
+  CHECK(contractDefault("tls.expiryWarningDays") == "30");
+  CHECK(contractDefault("tls.crlFile") == "none");
+  CHECK(std::string(host::tlsParamName(SYSLOGTLS_SETTING_CRL_FILE)) == "tls.crlFile");
+  host::TlsValues mod, inst;
+  mod.reloadCheckInterval = 5;
+  mod.expiryWarningDays = 14;
+  inst.expiryWarningDays = 0;
+  const host::TlsValues r = host::inheritTls(inst, mod);
+  CHECK(r.reloadCheckInterval.value_or(-1) == 5);
+  CHECK(r.expiryWarningDays.value_or(-1) == 0);
+}

@@ -8,7 +8,9 @@
 // freeCnf after it was joined, so runInput reads it without a lock. The
 // listeners' callbacks run on the runtime's event-loop threads (see
 // listener.hpp); every runtime thread is joined before runInput returns.
-// doHUP changes nothing: sessions survive a HUP.
+// doHUP has each input's TLS files re-read on the certificate watcher
+// thread (Listener::reload); sessions survive a HUP. The certificate watcher thread (host::CertWatcher) is
+// joined when the last listener is freed (freeCnf).
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "cert_watcher.hpp"
 #include "core.hpp"
 #include "firewall.hpp"
 #include "listener.hpp"
@@ -101,7 +104,10 @@ class StopGuard final {
 // ----------------------------------------------------------------- entry points
 
 rs::rsRetVal modExit() {
-  return host::guarded("modExit", [] { host::releaseCore(); });
+  return host::guarded("modExit", [] {
+    host::CertWatcher::instance().shutdown();  // normally already joined by freeCnf / freeInstance
+    host::releaseCore();
+  });
 }
 
 rs::rsRetVal getType(rs::eModType* t) {
@@ -256,7 +262,14 @@ rs::rsRetVal runInput(rs::thrdInfo_t* thrd) {
 
 rs::rsRetVal afterRun(rs::thrdInfo_t*) { return rs::RS_RET_OK; }
 
-rs::rsRetVal doHUP(void*) { return rs::RS_RET_OK; }
+// Main thread, concurrently with runInput: each input's TLS files are
+// re-read (on the watcher thread); open sessions are not touched.
+rs::rsRetVal doHUP(void*) {
+  return host::guarded("doHUP", [&] {
+    if (g_running == nullptr) return;
+    for (auto& l : g_running->listeners) l->reload();
+  });
+}
 
 const host::EntryPointDef kEntryPoints[] = {
     {"modExit", host::ep(&modExit)},

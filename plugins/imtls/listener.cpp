@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "cert_watcher.hpp"
 #include "core.hpp"
 #include "firewall.hpp"
 #include "log.hpp"
@@ -39,19 +40,26 @@ Listener::Listener(const ListenerConfig& cfg) : cfg_(cfg), logPrefix_("imtls[" +
 }
 
 Listener::~Listener() {
+  if (watched_) host::CertWatcher::instance().remove(creds_.get());  // no reload runs after this
   stop(0);
   stats_.reset();   // impstats reads the counters through pointers
   server_.reset();  // joins every runtime thread
-  tls_.reset();
+  creds_.reset();
 }
 
 void Listener::loadTls() {
   std::string err;
-  tls_ = host::buildTlsConfig(kTlsRole, cfg_.s.tlsValues, cfg_.authMode, err);
-  if (tls_ == nullptr) {
+  creds_ = std::make_unique<host::Credentials>("imtls: input '" + cfg_.s.name + "'", kTlsRole, cfg_.s.tlsValues,
+                                               cfg_.authMode);
+  if (!creds_->load(err)) {
     host::logError(rs::RS_RET_CONF_PARAM_INVLD, "imtls: input '%s': %s", cfg_.s.name.c_str(), err.c_str());
     throw host::Reported(rs::RS_RET_CONF_PARAM_INVLD);
   }
+}
+
+void Listener::reload() noexcept {
+  if (creds_ == nullptr || server_ == nullptr) return;
+  if (watched_) (void)host::guarded("doHUP", [&] { host::CertWatcher::instance().hup(creds_.get()); });
 }
 
 bool Listener::bindRuleset(rs::rsconf_t* conf) {
@@ -73,7 +81,8 @@ bool Listener::bind() {
     server_.reset();
     return false;
   };
-  int rc = syslogtls_server_new(&raw, tls_.get());
+  const host::SharedTlsConfig tls = creds_ ? creds_->current() : nullptr;
+  int rc = syslogtls_server_new(&raw, tls.get());
   if (rc != SYSLOGTLS_OK) return failed("creating the server", rc);
   server_.reset(raw);
   const syslogtls_server_callbacks cb{&Listener::onOpen, &Listener::onFrames, &Listener::onClose, &Listener::onLog};
@@ -123,6 +132,7 @@ void Listener::activate() {
   stats->addCounter("hostname.mismatch", &hostnameMismatch_, true);
   stats->addCounter("hostname.dropped", &hostnameDropped_, true);
   stats->addCounter("hostname.replaced", &hostnameReplaced_, true);
+  stats->addGauge("cert.expiresInDays", creds_ ? creds_->expiresInDaysGauge() : &noCertGauge_);
   static const struct {
     const char* name;
     int id;
@@ -137,6 +147,13 @@ void Listener::activate() {
   }
   stats->finalize();
   stats_ = std::move(stats);
+  if (creds_ != nullptr && server_ != nullptr) {
+    syslogtls_server* srv = server_.get();
+    creds_->setApply([srv](syslogtls_tls_config* c) { return syslogtls_server_set_tls_config(srv, c); });
+    creds_->announce(host::unixNow());
+    host::CertWatcher::instance().add(creds_.get());
+    watched_ = true;
+  }
   if (cfg_.s.tls && cfg_.authMode == SYSLOGTLS_AUTH_ANON) {
     host::logWarning(rs::NO_ERRCODE,
                      "imtls: input '%s': tls.authMode=\"anon\": client certificates are NOT checked; any client "
@@ -175,6 +192,13 @@ int Listener::onOpen(syslogtls_conn* conn, void* user) {
   callbackGuard("session open", [&] {
     syslogtls_conn_set_userdata(conn, new Session(conn, self->sessionOptions_));
     result = 0;
+    if (self->creds_ != nullptr && self->sessionOptions_.certificates) {
+      const char* ip = syslogtls_conn_peer_ip(conn);
+      self->creds_->notePeer(syslogtls_conn_peer_fingerprint(conn), syslogtls_conn_peer_subject(conn),
+                             std::string(ip != nullptr ? ip : "") + ":" +
+                                 std::to_string(syslogtls_conn_peer_port(conn)),
+                             syslogtls_conn_peer_not_after(conn), host::unixNow());
+    }
   });
   return result;
 }

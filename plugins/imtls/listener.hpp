@@ -17,6 +17,9 @@
 // ran (ruleset, props, ratelimiter, name, session options) and bump
 // counters with relaxed atomics. Per-connection state (Session) is touched
 // only by the thread serving that connection. The ratelimiter is made thread-safe.
+// creds_ is set in the constructor; reloads run on the certificate watcher
+// thread (doHUP only asks for one), which hands the server the new config
+// (any thread may call syslogtls_server_set_tls_config).
 #pragma once
 
 #include <atomic>
@@ -24,6 +27,7 @@
 #include <memory>
 #include <string>
 
+#include "credentials.hpp"
 #include "session.hpp"
 #include "settings.hpp"
 #include "stats.hpp"
@@ -55,6 +59,9 @@ class Listener final {
   // Graceful stop with a drain bound; joins all runtime threads.
   void stop(unsigned drainMs) noexcept;
   bool bound() const noexcept { return server_ != nullptr; }
+  // doHUP (main thread): asks the watcher thread to re-read the TLS files;
+  // open sessions keep theirs.
+  void reload() noexcept;
 
  private:
   static int onOpen(syslogtls_conn* conn, void* user);
@@ -71,7 +78,11 @@ class Listener final {
   bool writePortFile(unsigned port);
 
   ListenerConfig cfg_;
-  host::TlsConfigPtr tls_;
+  // The TLS files over their lifetime (null with tls="off"); the server
+  // takes each new config through syslogtls_server_set_tls_config.
+  std::unique_ptr<host::Credentials> creds_;
+  bool watched_ = false;   // creds_ registered with host::CertWatcher
+  int noCertGauge_ = -1;   // cert.expiresInDays without TLS
   host::ServerPtr server_;
   rs::ruleset_t* ruleset_ = nullptr;  // owned by the config; nullptr = default
   host::Prop inputName_;

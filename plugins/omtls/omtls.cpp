@@ -11,10 +11,19 @@
 //  - Per worker (pWrkrData = Worker): the Sender (one TLS connection) is
 //    used only by its worker thread (createWrkrInstance, tryResume,
 //    beginTransaction, commitTransaction, freeWrkrInstance).
-//  - HUP reopens nothing, so doHUP/doHUPWrkr are not exported; freeInstance
-//    runs after the core freed every worker of the action.
+//  - doHUP (main thread, concurrently with the workers) has the action's
+//    TLS files re-read on the certificate watcher thread; host::Credentials
+//    swaps the config under its own mutex; workers take a reference when they connect, so
+//    the next connection uses the new files and the current one is kept.
+//    doHUPWrkr is not exported (nothing per worker to reopen). The
+//    certificate watcher thread polls the same Credentials; an Instance
+//    leaves it before it is freed. freeInstance runs after the core freed
+//    every worker of the action.
+//  - g_activate lists the instances of the config being loaded (main
+//    thread only) until activateCnf registers them with the watcher.
 //  - Every entry point runs behind host::guarded (no exception escapes;
 //    forced unwinding from pthread_cancel passes through).
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -22,6 +31,7 @@
 #include <syslog.h>
 #include <vector>
 
+#include "cert_watcher.hpp"
 #include "core.hpp"
 #include "firewall.hpp"
 #include "log.hpp"
@@ -62,12 +72,20 @@ struct Instance final {
   std::unique_ptr<ActionConfig> cfg;
   std::unique_ptr<ActionShared> shared;
   std::unique_ptr<host::StatsObj> stats;  // destroyed first: it points at shared->counters
+  bool watched = false;   // cfg->credentials() registered with host::CertWatcher
+  int noCertGauge = -1;   // cert.expiresInDays with tls="off"
 
   Instance() = default;
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
-  ~Instance() { stats.reset(); }
+  ~Instance() {
+    if (watched) host::CertWatcher::instance().remove(cfg->credentials());
+    stats.reset();
+  }
 };
+
+// Instances of the config being loaded, not yet activated (main thread).
+std::vector<Instance*> g_activate;
 
 // One action worker: its connection and a reused view array.
 struct Worker final {
@@ -81,8 +99,9 @@ struct Worker final {
 
 rs::rsRetVal toRet(Sender::Result r) { return r == Sender::Result::Ok ? rs::RS_RET_OK : rs::RS_RET_SUSPENDED; }
 
-std::unique_ptr<host::StatsObj> makeStats(const std::string& name, const omtls::Counters& c) {
+std::unique_ptr<host::StatsObj> makeStats(const std::string& name, const omtls::Counters& c, const int* gauge) {
   auto so = std::make_unique<host::StatsObj>(name, "omtls");
+  so->addGauge("cert.expiresInDays", gauge);
   so->addCounter("messages.sent", &c.messagesSent, true);
   so->addCounter("messages.dropped", &c.messagesDropped, true);
   so->addCounter("bytes.sent", &c.bytesSent, true);
@@ -110,7 +129,10 @@ rs::rsRetVal modGetID(void** id) {
   return rs::RS_RET_OK;
 }
 rs::rsRetVal modExit() {
-  return host::guarded("modExit", [] { host::releaseCore(); });
+  return host::guarded("modExit", [] {
+    host::CertWatcher::instance().shutdown();  // normally already joined by freeCnf / freeInstance
+    host::releaseCore();
+  });
 }
 rs::rsRetVal isCompatibleWithFeature(rs::syslogFeature f) {
   return f == rs::sFEATURERepeatedMsgReduction ? rs::RS_RET_OK : rs::RS_RET_INCOMPATIBLE;
@@ -138,7 +160,20 @@ rs::rsRetVal setModCnf(rs::nvlst* lst) {
 }
 rs::rsRetVal endCnfLoad(void*) { return rs::RS_RET_OK; }
 rs::rsRetVal checkCnf(void*) { return rs::RS_RET_OK; }
-rs::rsRetVal activateCnf(void*) { return rs::RS_RET_OK; }
+// Not called under -N1: the checked config starts no thread.
+rs::rsRetVal activateCnf(void*) {
+  return host::guarded("activateCnf", [&] {
+    std::vector<Instance*> pending;
+    pending.swap(g_activate);
+    for (Instance* inst : pending) {
+      host::Credentials* cr = inst->cfg->credentials();
+      if (cr == nullptr) continue;
+      cr->announce(host::unixNow());
+      host::CertWatcher::instance().add(cr);
+      inst->watched = true;
+    }
+  });
+}
 rs::rsRetVal freeCnf(void*) { return rs::RS_RET_OK; }
 
 rs::rsRetVal parseSelectorAct(rs::uchar**, void**, rs::omodStringRequest_t**) {
@@ -165,7 +200,9 @@ rs::rsRetVal newActInst(rs::uchar*, rs::nvlst* lst, void** ppModData, rs::omodSt
     }
     for (const auto& w : warnings) host::logWarning(rs::NO_ERRCODE, "%s", w.c_str());
     inst->shared = std::make_unique<ActionShared>(inst->cfg->targets().size(), logFromSender);
-    inst->stats = makeStats(inst->cfg->statsName(), inst->shared->counters);
+    host::Credentials* cr = inst->cfg->credentials();
+    inst->stats = makeStats(inst->cfg->statsName(), inst->shared->counters,
+                            cr != nullptr ? cr->expiresInDaysGauge() : &inst->noCertGauge);
 
     rs::omodStringRequest_t* omsr = nullptr;
     rs::rsRetVal r = OMSRconstruct(&omsr, 1);
@@ -181,13 +218,27 @@ rs::rsRetVal newActInst(rs::uchar*, rs::nvlst* lst, void** ppModData, rs::omodSt
       return r;
     }
     *ppOMSR = omsr;
+    g_activate.push_back(inst.get());
     *ppModData = inst.release();
     return rs::RS_RET_OK;
   });
 }
 
 rs::rsRetVal freeInstance(void* pData) {
-  return host::guarded("freeInstance", [&] { delete static_cast<Instance*>(pData); });
+  return host::guarded("freeInstance", [&] {
+    auto* inst = static_cast<Instance*>(pData);
+    g_activate.erase(std::remove(g_activate.begin(), g_activate.end(), inst), g_activate.end());
+    delete inst;
+  });
+}
+
+// Once per action, main thread, concurrently with its workers (ABI.md §11).
+rs::rsRetVal doHUP(void* pData) {
+  return host::guarded("doHUP", [&] {
+    auto* inst = static_cast<Instance*>(pData);
+    if (inst == nullptr || !inst->watched) return;
+    host::CertWatcher::instance().hup(inst->cfg->credentials());  // the reload runs on the watcher thread
+  });
 }
 
 rs::rsRetVal dbgPrintInstInfo(void* pData) {
@@ -248,6 +299,7 @@ rs::rsRetVal queryEtryPt(rs::uchar* name, rs::EntryPoint* pEtryPoint) {
       {"parseSelectorAct", ep(&parseSelectorAct)},
       {"newActInst", ep(&newActInst)},
       {"freeInstance", ep(&freeInstance)},
+      {"doHUP", ep(&doHUP)},
       {"dbgPrintInstInfo", ep(&dbgPrintInstInfo)},
       {"SetShutdownImmdtPtr", ep(&SetShutdownImmdtPtr)},
       {"createWrkrInstance", ep(&createWrkrInstance)},
@@ -267,6 +319,7 @@ extern "C" __attribute__((visibility("default"))) rs::rsRetVal modInit(int, int*
                                                                        rs::modInfo_t*) {
   return host::guarded("modInit", [&] {
     g_modDefaults = omtls::TlsDefaults();
+    g_activate.clear();  // modInit may run again on a cached image
     host::initCore("omtls", pHostQueryEtryPt, host::kNeedStatsobj);
     *ipIFVersProvided = rs::CURR_MOD_IF_VERSION;
     *pQueryEtryPt = host::ep(&queryEtryPt);

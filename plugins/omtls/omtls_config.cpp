@@ -77,7 +77,7 @@ std::unique_ptr<ActionConfig> ActionConfig::build(const ActionSettings& s, const
         return nullptr;
       }
     }
-    for (const auto& t : hosts) c->targets_.push_back(Target{t, t, nullptr, false});
+    for (const auto& t : hosts) c->targets_.push_back(Target{t, t, false});
     warnings.push_back("omtls: tls=\"off\": sending in clear text to " + c->describe());
     return c;
   }
@@ -90,15 +90,18 @@ std::unique_ptr<ActionConfig> ActionConfig::build(const ActionSettings& s, const
     warnings.push_back("omtls: tls.authMode=\"anon\": the server's certificate is NOT checked toward " +
                        std::string(hosts.front()) + "; anyone on the path can read and alter the messages");
 
+  if (v.serverName && !checkHostName(*v.serverName, "tls.serverName", err)) return nullptr;
+  // One config for every target: the name the certificate must match is
+  // given at connect.
+  c->creds_ = std::make_unique<host::Credentials>(
+      "omtls: action '" + (s.actionName.empty() ? hosts.front() : s.actionName) + "'", kTlsRole, v, auth);
+  if (!c->creds_->load(err)) return nullptr;
   for (const auto& host : hosts) {
     Target t;
     t.host = host;
     // tls.serverName is the SNI and, without tls.permittedPeer, the name
     // the server certificate must match (as curl and openssl do).
     t.serverName = v.serverName.value_or(host);
-    if (v.serverName && !checkHostName(*v.serverName, "tls.serverName", err)) return nullptr;
-    t.tls = host::buildTlsConfig(kTlsRole, v, auth, err);
-    if (!t.tls) return nullptr;
     t.hasClientCert = v.certFile.has_value();
     c->targets_.push_back(std::move(t));
   }

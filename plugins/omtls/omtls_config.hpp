@@ -1,7 +1,9 @@
 // omtls_config.hpp - omtls action settings: raw parameter values, validation, and the immutable per-action config.
 //
 // Concurrency & Locking: built on the main thread, then read-only and shared
-// by all workers of the action without locks.
+// by all workers of the action without locks, except the TLS config
+// itself: host::Credentials swaps it on HUP or a file change under its own
+// mutex, and each worker takes a reference when it connects (tlsConfig()).
 #pragma once
 
 #include <cstddef>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "syslogtls.h"
+#include "credentials.hpp"
 #include "syslogtls_ptr.hpp"
 #include "tls_params.hpp"
 
@@ -47,7 +50,6 @@ struct Target {
   std::string host;        // as configured (name or IP literal)
   std::string serverName;  // SNI and the name the certificate must match
                            // (unless tls.permittedPeer); an IP literal = no SNI, IP SAN
-  TlsConfigPtr tls;        // null when tls="off"
   bool hasClientCert = false;  // tls.certFile/tls.keyFile configured
 };
 
@@ -66,6 +68,11 @@ class ActionConfig final {
   ActionConfig& operator=(const ActionConfig&) = delete;
 
   const std::vector<Target>& targets() const { return targets_; }
+  // The TLS config the next connection uses (null when tls="off"); the
+  // same for every target (the name to match is given at connect).
+  host::SharedTlsConfig tlsConfig() const { return creds_ ? creds_->current() : nullptr; }
+  // null when tls="off".
+  host::Credentials* credentials() const { return creds_.get(); }
   unsigned port() const { return port_; }
   int framing() const { return framing_; }
   bool tls() const { return tls_; }
@@ -91,6 +98,7 @@ class ActionConfig final {
   bool keepAlive_ = false;
   std::string templateName_;
   std::string statsName_;
+  std::unique_ptr<host::Credentials> creds_;  // null when tls="off"
 };
 
 }  // namespace omtls

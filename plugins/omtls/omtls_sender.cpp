@@ -69,7 +69,8 @@ std::string Sender::where() const {
 ClientPtr Sender::connect(std::size_t idx, unsigned timeoutMs) {
   const Target& t = cfg_.targets()[idx];
   syslogtls_client* raw = nullptr;
-  int rc = syslogtls_client_new(&raw, t.tls.get());
+  const host::SharedTlsConfig tls = cfg_.tlsConfig();  // the client keeps its own reference
+  int rc = syslogtls_client_new(&raw, tls.get());
   if (rc != SYSLOGTLS_OK) {
     sh_.errorOnce(idx,
                   "omtls: cannot create a client for target '" + t.host + "': " + host::runtimeErrorText(rc));
@@ -106,6 +107,9 @@ void Sender::adopt(ClientPtr cl, std::size_t idx) {
   if (cfg_.tls()) {
     text += ", " + orEmpty(syslogtls_client_tls_version(c)) + ", " + orEmpty(syslogtls_client_cipher(c)) +
             ", subject '" + orEmpty(syslogtls_client_peer_subject(c)) + "'";
+    if (host::Credentials* cr = cfg_.credentials())
+      cr->notePeer(syslogtls_client_peer_fingerprint(c), syslogtls_client_peer_subject(c),
+                   "target '" + cfg_.targets()[idx].host + "'", syslogtls_client_peer_not_after(c), host::unixNow());
   } else {
     text += ", plaintext (tls=\"off\")";
   }

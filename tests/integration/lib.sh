@@ -120,7 +120,9 @@
 # Further verbs are documented in their sections below: imtls receivers
 # (imtls_conf, start_imtls, imtls_only), rsyslog as a sender (sender_conf,
 # omfwd_gtls_action), stunnel (start_stunnel), refusals (wait_for_refusal,
-# assert_serves_good_client), HUP (hup_rsyslogd), warnings (assert_no_warning).
+# assert_serves_good_client), HUP (hup_rsyslogd), warnings (assert_no_warning),
+# certificate lifecycle (gen_extra_cert, gen_crl, cert_fp, cert_serial,
+# live_certs, swap_file, hup_and_wait, count_grep).
 
 TB_TIMEOUT=${TB_TIMEOUT:-30}
 # instrumented modules run several times slower: scale every bound
@@ -910,4 +912,106 @@ imtls_check_refuses() {
         cat "$T/check.out" >&2
         fail "rsyslogd -N1 on '$*': no error matching /$_re/"
     }
+}
+
+# ---- certificate lifecycle --------------------------------------------------------
+#   gen_extra_cert NAME CN DAYS [server|client [START]]
+#                                  $CERTS/NAME-cert.pem and $CERTS/NAME-key.pem: a
+#                                  fresh P-256 key and a certificate of the test CA
+#                                  (certtool), valid from now (or from START,
+#                                  "2040-01-01 00:00:00 UTC") for DAYS days, random
+#                                  serial. server (default): SAN DNS:localhost and
+#                                  IP:127.0.0.1, server and client use (like
+#                                  server-cert.pem); client: SAN DNS:CN, client use
+#   gen_crl OUT [CERTFILE...]      a PEM CRL of the test CA revoking CERTFILE...
+#                                  (none: an empty CRL), written to OUT
+#   cert_fp FILE                   print the certificate's SHA256:AA:BB:.. fingerprint
+#   cert_serial FILE               print its serial as the runtime spells it:
+#                                  0x, lower-case hex, no leading zero bytes
+#   live_certs NAME                copy $CERTS/NAME-cert.pem, -key.pem and ca.pem to
+#                                  $T/live/{cert,key,ca}.pem (the paths a test
+#                                  configures and later swaps)
+#   swap_file SRC DEST             replace DEST by a copy of SRC with one rename
+#                                  (what cert-manager, certbot and mv do)
+#   count_grep FILE REGEX          print how many lines of FILE match REGEX (-Ei)
+#   hup_and_wait NAME REGEX [SECS] SIGHUP to rsyslogd NAME, then wait until
+#                                  $T/NAME.log has one more line matching REGEX
+#                                  than before the signal
+gen_extra_cert() {
+    need_tool certtool
+    gen_certs
+    _xk=$CERTS/$1-key.pem _xc=$CERTS/$1-cert.pem
+    certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$_xk" >/dev/null 2>&1 ||
+        fail "certtool: cannot make key $1"
+    {
+        echo "cn = \"$2\""
+        echo "serial = $(od -An -N6 -tu8 /dev/urandom | tr -d ' ')"
+        echo "expiration_days = $3"
+        [ -z "${5:-}" ] || echo "activation_date = \"$5\""
+        echo "signing_key"
+        case ${4:-server} in
+            server) printf 'dns_name = "localhost"\nip_address = "127.0.0.1"\ntls_www_server\ntls_www_client\n' ;;
+            client) printf 'dns_name = "%s"\ntls_www_client\n' "$2" ;;
+            *) fail "gen_extra_cert: unknown kind '$4'" ;;
+        esac
+    } > "$CERTS/$1.tmpl"
+    certtool --generate-certificate --load-privkey "$_xk" --load-ca-certificate "$CERTS/ca.pem" \
+        --load-ca-privkey "$CERTS/ca-key.pem" --template "$CERTS/$1.tmpl" --outfile "$_xc" >/dev/null 2>&1 ||
+        fail "certtool: cannot make certificate $1"
+}
+
+gen_crl() {
+    need_tool certtool
+    gen_certs
+    _co=$1
+    shift
+    printf 'crl_next_update = 30\ncrl_number = %s\n' "$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')" \
+        > "$CERTS/crl.tmpl"
+    if [ $# -gt 0 ]; then
+        cat "$@" > "$CERTS/crl-revoked.pem"
+        set -- --load-certificate "$CERTS/crl-revoked.pem"
+    fi
+    certtool --generate-crl --load-ca-privkey "$CERTS/ca-key.pem" --load-ca-certificate "$CERTS/ca.pem" \
+        "$@" --template "$CERTS/crl.tmpl" --outfile "$_co.tmp" >/dev/null 2>&1 || fail "certtool: cannot make CRL $_co"
+    mv "$_co.tmp" "$_co"
+}
+
+cert_fp() {
+    need_tool openssl
+    openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/^[^=]*=/SHA256:/'
+}
+
+cert_serial() {
+    need_tool openssl
+    openssl x509 -in "$1" -noout -serial | sed 's/^serial=//' | tr 'A-F' 'a-f' \
+        | sed -e 's/^\(00\)*//' -e 's/^$/00/' -e 's/^/0x/'
+}
+
+live_certs() {
+    gen_certs
+    mkdir -p "$T/live"
+    cp "$CERTS/$1-cert.pem" "$T/live/cert.pem" && cp "$CERTS/$1-key.pem" "$T/live/key.pem" &&
+        cp "$CERTS/ca.pem" "$T/live/ca.pem" || fail "live_certs: cannot copy $1"
+    chmod 600 "$T/live/key.pem"
+}
+
+swap_file() {
+    cp "$1" "$2.swap.$$" && chmod 600 "$2.swap.$$" && mv -f "$2.swap.$$" "$2" || fail "swap_file: cannot replace $2"
+}
+
+count_grep() {
+    _cg=$(grep -Eic -- "$2" "$1" 2>/dev/null)
+    echo "${_cg:-0}"
+}
+
+hup_and_wait() {
+    _hb=$(count_grep "$T/$1.log" "$2")
+    _pid=$(cat "$T/$1.pid") || fail "hup_and_wait: no pid file of $1"
+    kill -HUP "$_pid" || fail "cannot send SIGHUP to rsyslogd $1"
+    _n=$(_tb_timeout "${3:-}")
+    while [ "$(count_grep "$T/$1.log" "$2")" -le "$_hb" ]; do
+        [ "$_n" -gt 0 ] || fail "$1.log: no new line matching /$2/ within ${3:-$TB_TIMEOUT}s of a HUP"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
 }

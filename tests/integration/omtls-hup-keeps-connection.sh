@@ -1,6 +1,6 @@
 #!/bin/sh
-# SIGHUP leaves omtls's connection alone (omtls has no HUP handler: there is
-# nothing to reopen): while a continuous stream flows to imtls, the sending
+# SIGHUP leaves omtls's connection alone (its HUP handler only re-reads the
+# TLS files, for the next connection): while a continuous stream flows to imtls, the sending
 # rsyslogd is HUPed three times (by pid; each HUP is seen done when the
 # sender's copy of the stream, renamed before the HUP, is created anew by
 # omfile, as with logrotate).
