@@ -4,6 +4,8 @@
 # the credentials in force stay: a client is still served. As root the
 # daemon drops to user nobody (global(privDrop.user.name)) and the new key
 # is root's, mode 0600; as another user the new key gets mode 0000.
+# as root the work dir is in $TMPDIR: user nobody must reach it
+[ "$(id -u)" -ne 0 ] || TB_WORK_IN_TMP=1
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 need_tool gnutls-cli certtool openssl
 imtls_only || skip "imtls behaviour only (TB_RECEIVER=imtcp)"

@@ -135,8 +135,12 @@ abs_top_builddir=${abs_top_builddir:-}
 RSYSLOGD=${RSYSLOGD:-/usr/sbin/rsyslogd}
 export LC_ALL=C
 
-# never write into the source tree: without a build tree, use $TMPDIR
-if [ -n "${abs_top_builddir:-}" ] && mkdir -p "$abs_top_builddir/tests/work" 2>/dev/null; then
+# never write into the source tree: without a build tree, use $TMPDIR.
+# TB_WORK_IN_TMP=1 (set before sourcing): $TMPDIR also with a build tree,
+# for a daemon that drops privileges and must reach $T as another user (a
+# build tree may lie below directories only its owner can enter).
+if [ "${TB_WORK_IN_TMP:-0}" != 1 ] && [ -n "${abs_top_builddir:-}" ] &&
+    mkdir -p "$abs_top_builddir/tests/work" 2>/dev/null; then
     T=$(mktemp -d "$abs_top_builddir/tests/work/$TEST.XXXXXX")
 else
     T=$(mktemp -d "${TMPDIR:-/tmp}/$TEST.XXXXXX")
