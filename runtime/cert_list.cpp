@@ -9,23 +9,6 @@
 
 namespace syslogtls {
 
-namespace {
-
-// The certificates GnuTLS imported (freed by the destructor).
-struct ImportedCrts final {
-  ImportedCrts() = default;
-  ~ImportedCrts() {
-    for (unsigned i = 0; i < n; ++i) gnutls_x509_crt_deinit(list[i]);
-    gnutls_free(list);
-  }
-  ImportedCrts(const ImportedCrts&) = delete;
-  ImportedCrts& operator=(const ImportedCrts&) = delete;
-  gnutls_x509_crt_t* list = nullptr;
-  unsigned n = 0;
-};
-
-}  // namespace
-
 CertList::CertList(const std::string& path) {
   const std::string what = std::string(syslogtls_setting_name(SYSLOGTLS_SETTING_CERT_FILE)) + " '" + path + "': ";
   std::string pem;

@@ -30,6 +30,24 @@ using X509KeyPtr = std::unique_ptr<gnutls_x509_privkey_int, GnutlsDeleter>;
 using X509CrlPtr = std::unique_ptr<gnutls_x509_crl_int, GnutlsDeleter>;
 using TrustListPtr = std::unique_ptr<gnutls_x509_trust_list_st, GnutlsDeleter>;
 
+// The array of handles a GnuTLS *_list_import2 call allocated: each handle
+// deinitialised, then the array freed, on scope exit.
+template <typename Handle, void (*Deinit)(Handle)>
+class ImportedList final {
+ public:
+  ImportedList() = default;
+  ~ImportedList() {
+    for (unsigned i = 0; i < n; ++i) Deinit(list[i]);
+    gnutls_free(list);
+  }
+  ImportedList(const ImportedList&) = delete;
+  ImportedList& operator=(const ImportedList&) = delete;
+  Handle* list = nullptr;
+  unsigned n = 0;
+};
+using ImportedCrts = ImportedList<gnutls_x509_crt_t, gnutls_x509_crt_deinit>;
+using ImportedCrls = ImportedList<gnutls_x509_crl_t, gnutls_x509_crl_deinit>;
+
 // A gnutls_datum_t whose data GnuTLS allocated (gnutls_free on scope exit).
 class OwnedDatum final {
  public:

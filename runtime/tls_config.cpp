@@ -13,20 +13,6 @@ namespace syslogtls {
 
 namespace {
 
-// The CRLs of the CRL file, kept for naming the revoked certificate (GnuTLS
-// only says that some certificate of the chain is revoked).
-class CrlList final {
- public:
-  CrlList() = default;
-  ~CrlList() {
-    for (unsigned i = 0; i < n; ++i) gnutls_x509_crl_deinit(list[i]);
-    gnutls_free(list);
-  }
-  CrlList(const CrlList&) = delete;
-  CrlList& operator=(const CrlList&) = delete;
-  gnutls_x509_crl_t* list = nullptr;
-  unsigned n = 0;
-};
 
 }  // namespace
 
@@ -40,7 +26,7 @@ struct TlsConfig::Impl {
   std::vector<peer::Fingerprint> permitted_fps;
   CredentialsPtr cred;
   PriorityPtr prio;
-  std::unique_ptr<CrlList> crls;  // after load(), when a CRL file is set
+  std::unique_ptr<ImportedCrls> crls;  // after load(), when a CRL file is set
   bool loaded = false;
   int failed_setting = SYSLOGTLS_SETTING_NONE;  // of the last failed setter or load()
 };
@@ -80,19 +66,6 @@ gnutls_datum_t datum_of(std::string& s) {
   return gnutls_datum_t{reinterpret_cast<unsigned char*>(&s[0]), static_cast<unsigned>(s.size())};
 }
 
-// Certificates of a PEM file (list freed by the destructor).
-class CrtList final {
- public:
-  CrtList() = default;
-  ~CrtList() {
-    for (unsigned i = 0; i < n; ++i) gnutls_x509_crt_deinit(list[i]);
-    gnutls_free(list);
-  }
-  CrtList(const CrtList&) = delete;
-  CrtList& operator=(const CrtList&) = delete;
-  gnutls_x509_crt_t* list = nullptr;
-  unsigned n = 0;
-};
 
 void check_policy(const TlsConfig::Impl& m) {
   const std::string mode = std::string("authentication mode \"") + TlsConfig::auth_mode_name(m.auth_mode) + "\"";
@@ -137,7 +110,7 @@ void load_cert_key(gnutls_certificate_credentials_t cred, const std::string& cer
   constexpr int kKey = SYSLOGTLS_SETTING_KEY_FILE;
   std::string cert_pem = read_file(kCert, cert_path);
   std::string key_pem = read_file(kKey, key_path);
-  CrtList crts;
+  ImportedCrts crts;
   gnutls_datum_t cd = datum_of(cert_pem);
   int rc = gnutls_x509_crt_list_import2(&crts.list, &crts.n, &cd, GNUTLS_X509_FMT_PEM, 0);
   if (rc < 0 || crts.n == 0)
@@ -161,14 +134,14 @@ void load_cert_key(gnutls_certificate_credentials_t cred, const std::string& cer
 
 // The CRLs of the CRL file into cred (checked against its CA certificates,
 // so the CA file goes first) and into *out.
-void load_crl(gnutls_certificate_credentials_t cred, const std::string& path, std::unique_ptr<CrlList>* out) {
+void load_crl(gnutls_certificate_credentials_t cred, const std::string& path, std::unique_ptr<ImportedCrls>* out) {
   constexpr int kCrl = SYSLOGTLS_SETTING_CRL_FILE;
   const std::string what = quoted(kCrl, path) + ": ";
   std::string pem;
   const int e = x509::read_pem_file(path, &pem);
   if (e != 0)
     throw SettingError(kCrl, SYSLOGTLS_E_FILE, what + (e == EFBIG ? "file too large for a PEM file" : std::strerror(e)));
-  auto crls = std::make_unique<CrlList>();
+  auto crls = std::make_unique<ImportedCrls>();
   gnutls_datum_t d = datum_of(pem);
   int rc = gnutls_x509_crl_list_import2(&crls->list, &crls->n, &d, GNUTLS_X509_FMT_PEM, 0);
   if (rc == GNUTLS_E_MEMORY_ERROR) throw std::bad_alloc();
@@ -333,7 +306,7 @@ void TlsConfig::load() {
     if (gnutls_certificate_allocate_credentials(&raw) < 0) throw std::bad_alloc();
     CredentialsPtr cred(raw);
     if (!m.ca_file.empty()) load_ca(cred.get(), m.ca_file);
-    std::unique_ptr<CrlList> crls;
+    std::unique_ptr<ImportedCrls> crls;
     if (!m.crl_file.empty()) load_crl(cred.get(), m.crl_file, &crls);
     if (!m.cert_file.empty()) load_cert_key(cred.get(), m.cert_file, m.key_file);
     PriorityPtr prio = load_priority(m.priority);
@@ -357,7 +330,7 @@ const std::string& TlsConfig::ca_file() const { return impl_->ca_file; }
 const std::string& TlsConfig::crl_file() const { return impl_->crl_file; }
 
 bool TlsConfig::lists_revoked(void* crt) const {
-  const CrlList* crls = impl_->crls.get();
+  const ImportedCrls* crls = impl_->crls.get();
   if (crls == nullptr || crt == nullptr) return false;
   return gnutls_x509_crt_check_revocation(static_cast<gnutls_x509_crt_t>(crt), crls->list, crls->n) == 1;
 }

@@ -3,24 +3,11 @@
 # syslogtls_cert_list_* reads from PEM files agree with certtool; revoked
 # peers (a CRL made here by certtool) are refused by serial in both roles; a
 # running server's TLS config is swapped, also while clients connect.
-set -u
-srcdir=${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-builddir=${abs_top_builddir:-$srcdir}
+. "${abs_top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/capi/lib-capi.sh"
 prog="$builddir/tests/capi/capi_lifecycle"
-
 # certtool makes the CRL and is the independent reader of the certificates.
-# Missing, it skips (77) on a developer's machine; under CI=true it fails.
-if ! command -v certtool >/dev/null 2>&1; then
-    if [ "${CI:-}" = true ]; then
-        echo "FAIL: certtool (gnutls-bin) not installed (CI=true: a skip is a failure)"
-        exit 1
-    fi
-    echo "SKIP: certtool (gnutls-bin) not installed"
-    exit 77
-fi
-dir=$(mktemp -d "${TMPDIR:-/tmp}/capi_lifecycle.XXXXXX") || exit 1
-trap 'rm -rf "$dir"' EXIT INT TERM
-sh "$srcdir/tests/certs/gen-certs.sh" "$dir" || { echo "FAIL: certificate generation"; exit 1; }
+capi_need_tool certtool
+capi_pki capi_lifecycle
 
 fail=0
 # expect WHAT HAVE WANT

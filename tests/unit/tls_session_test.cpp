@@ -179,6 +179,9 @@ struct Pki : testpki::Pki {
   }
 };
 
+// The facts of the first certificate of a PEM file.
+syslogtls::CertFacts facts_of(const std::string& pem_file) { return syslogtls::CertList(pem_file).certs().at(0); }
+
 }  // namespace
 
 TEST_CASE_FIXTURE(Pki, "handshake succeeds, data flows both ways, names are reported") {
@@ -397,8 +400,8 @@ TEST_CASE_FIXTURE(Pki, "expired and not-yet-valid certificates are refused with 
   l.handshake();
   CHECK(l.cio == Io::failed);
   CHECK(l.client->error_code() == SYSLOGTLS_E_PEER_REJECTED);
-  CHECK(has(l.client->error_text(), "(subject 'CN=server.example.net') refused: certificate expired on 20"));
-  CHECK(has(l.client->error_text(), " UTC"));
+  CHECK(l.client->error_text() == "peer 127.0.0.1:6514 (subject 'CN=server.example.net') refused: certificate expired on " +
+                                      syslogtls::x509::utc_date(facts_of(old.cert).not_after));
   CHECK(l.client->error_reason() == SYSLOGTLS_REASON_EXPIRED);
 
   auto future = ca.issue({"client.example.net", {"client.example.net"}, {}, 2, 30});
@@ -409,7 +412,8 @@ TEST_CASE_FIXTURE(Pki, "expired and not-yet-valid certificates are refused with 
   f.handshake();
   CHECK(f.sio == Io::failed);
   CHECK(f.server->error_code() == SYSLOGTLS_E_PEER_REJECTED);
-  CHECK(has(f.server->error_text(), "(subject 'CN=client.example.net') refused: certificate not valid before 20"));
+  CHECK(f.server->error_text() == "peer 127.0.0.1:40000 (subject 'CN=client.example.net') refused: certificate not valid "
+                                  "before " + syslogtls::x509::utc_date(facts_of(future.cert).not_before));
   CHECK(f.server->error_reason() == SYSLOGTLS_REASON_NOT_YET_VALID);
 }
 
@@ -666,13 +670,6 @@ TEST_CASE_FIXTURE(Pki, "refusal texts name settings in words, never a module par
   }
 }
 
-namespace {
-
-// The facts of the first certificate of a PEM file.
-syslogtls::CertFacts facts_of(const std::string& pem_file) { return syslogtls::CertList(pem_file).certs().at(0); }
-
-}  // namespace
-
 TEST_CASE_FIXTURE(Pki, "CRL: the server refuses a revoked client by serial, accepts another of the same CA") {
   const std::string serial = facts_of(client.cert).serial;
   REQUIRE(serial.size() > 2);
@@ -733,17 +730,7 @@ TEST_CASE_FIXTURE(Pki, "CRL: revocation is reported before expiry; a CRL of othe
   CHECK_MESSAGE(ok.sio == Io::done, ok.server->error_text());
 }
 
-TEST_CASE_FIXTURE(Pki, "expiry texts name the exact date, in both roles") {
-  auto old = ca.issue({"server.example.net", {"server.example.net"}, {}, -30, -2});
-  Side s = server_side();
-  s.cert = old.cert;
-  s.key = old.key;
-  Link l(client_side(), s);
-  l.handshake();
-  CHECK(l.client->error_reason() == SYSLOGTLS_REASON_EXPIRED);
-  CHECK(l.client->error_text() == "peer 127.0.0.1:6514 (subject 'CN=server.example.net') refused: certificate expired on " +
-                                      syslogtls::x509::utc_date(facts_of(old.cert).not_after));
-
+TEST_CASE_FIXTURE(Pki, "expiry texts name the exact date, in the other direction too") {
   auto expired_client = ca.issue({"client.example.net", {"client.example.net"}, {}, -30, -2});
   Side c = client_side();
   c.cert = expired_client.cert;
@@ -755,6 +742,7 @@ TEST_CASE_FIXTURE(Pki, "expiry texts name the exact date, in both roles") {
                                       syslogtls::x509::utc_date(facts_of(expired_client.cert).not_after));
 
   auto future = ca.issue({"server.example.net", {"server.example.net"}, {}, 2, 30});
+  Side s = server_side();
   s.cert = future.cert;
   s.key = future.key;
   Link f(client_side(), s);
