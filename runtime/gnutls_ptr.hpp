@@ -18,7 +18,8 @@ struct GnutlsDeleter final {
   void operator()(gnutls_x509_crt_int* p) const noexcept { gnutls_x509_crt_deinit(p); }
   void operator()(gnutls_x509_privkey_int* p) const noexcept { gnutls_x509_privkey_deinit(p); }
   void operator()(gnutls_x509_crl_int* p) const noexcept { gnutls_x509_crl_deinit(p); }
-  void operator()(gnutls_x509_trust_list_st* p) const noexcept { gnutls_x509_trust_list_deinit(p, 0); }
+  // with the certificates and CRLs added to it: the list owns those
+  void operator()(gnutls_x509_trust_list_st* p) const noexcept { gnutls_x509_trust_list_deinit(p, 1); }
 };
 
 // Owning handles: SessionPtr s(raw) ... s.get() is the gnutls_session_t.
