@@ -21,6 +21,13 @@ imtls_check_refuses "parameter 'framing'.*unknown value 'bogus'" 'framing="bogus
 imtls_check_refuses "parameter 'oversizeMode'.*unknown value 'bogus'" 'oversizeMode="bogus"'
 imtls_check_refuses "parameter 'listenPortFileName'.*required with port=.0" 'port="0"'
 imtls_check_refuses "parameter 'ruleset'.*'nosuchruleset' not found" 'ruleset="nosuchruleset"'
+# certificate lifecycle parameters: a missing or CRL-less tls.crlFile, a
+# negative interval or warning window
+imtls_check_refuses "parameter 'tls\.crlFile': CRL file '[^']*nonexistent-crl\.pem': No such file or directory" \
+    "tls.crlFile=\"$T/nonexistent-crl.pem\""
+imtls_check_refuses "parameter 'tls\.crlFile': CRL file '[^']*ca\.pem': no CRL found" "tls.crlFile=\"$CERTS/ca.pem\""
+imtls_check_refuses "parameter 'tls\.reloadCheckInterval' cannot be less than zero" 'tls.reloadCheckInterval="-1"'
+imtls_check_refuses "parameter 'tls\.expiryWarningDays' cannot be less than zero" 'tls.expiryWarningDays="-1"'
 # module() parameters: a value out of range is reported and replaced
 IMTLS_MODULE_PARAMS='drainTimeout="-5"'
 imtls_check_refuses "parameter 'drainTimeout'.*out of range \(was -5, allowed 0-60000 ms\); using 800"

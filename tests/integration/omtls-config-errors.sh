@@ -35,6 +35,12 @@ check_action "target=\"192.0.2.10\" tls=\"off\"" \
     "parameter 'tls': \"off\" is allowed only toward a loopback target, not '192\.0\.2\.10'"
 check_action "target=\"127.0.0.1\" port=\"70000\" $tls" \
     "parameter 'port': 70000 is out of range"
+check_action "target=\"127.0.0.1\" $tls tls.crlFile=\"$T/no/such/crl.pem\"" \
+    "parameter 'tls\.crlFile': CRL file '$T/no/such/crl\.pem': No such file or directory"
+check_action "target=\"127.0.0.1\" $tls tls.reloadCheckInterval=\"-1\"" \
+    "parameter 'tls\.reloadCheckInterval' cannot be less than zero"
+check_action "target=\"127.0.0.1\" $tls tls.expiryWarningDays=\"-1\"" \
+    "parameter 'tls\.expiryWarningDays' cannot be less than zero"
 # A bad tls.* default in module() is reported at the action that inherits it.
 { conf_head chk; echo "module(load=\"$mod\" tls.authMode=\"bogus\")"; echo "action(type=\"omtls\" target=\"127.0.0.1\" $tls)"; } > "$T/chk.conf"
 rsyslogd_check "$T/chk.conf" && fail "-N1 passed with module(tls.authMode=\"bogus\")"
