@@ -137,6 +137,8 @@ if [ -n "$hosts" ]; then
 else
   echo "host matrix: not run (no rsyslog source tarballs in $tarball_dir)"
 fi
+# The long hostile-peer scenarios (tests/hostile/hostile.am), plain build.
+check "plain hostile" "$top/_build-plain" test-suite-hostile.log check-hostile
 if [ "${SANITIZE:-1}" != 0 ]; then
   # against the installed rsyslogd only (tests/hosts/hosts.am says why)
   run_suite sanitize --enable-asan --enable-ubsan
