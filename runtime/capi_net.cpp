@@ -110,6 +110,28 @@ int syslogtls_server_set_max_sessions(syslogtls_server* srv, unsigned max_sessio
   });
 }
 
+int syslogtls_server_set_max_pending_handshakes(syslogtls_server* srv, unsigned max_pending) {
+  return guarded([&] {
+    need(srv, "server")->rep->settings().max_pending = max_pending;
+    return SYSLOGTLS_OK;
+  });
+}
+
+int syslogtls_server_set_max_sessions_per_peer(syslogtls_server* srv, unsigned max_per_peer) {
+  return guarded([&] {
+    need(srv, "server")->rep->settings().max_per_peer = max_per_peer;
+    return SYSLOGTLS_OK;
+  });
+}
+
+int syslogtls_server_set_backlog(syslogtls_server* srv, unsigned backlog) {
+  return guarded([&] {
+    if (backlog < 1 || backlog > 65535) throw Error(SYSLOGTLS_E_INVAL, "listen backlog out of range (1-65535)");
+    need(srv, "server")->rep->settings().backlog = backlog;
+    return SYSLOGTLS_OK;
+  });
+}
+
 int syslogtls_server_set_idle_timeout(syslogtls_server* srv, unsigned seconds) {
   return guarded([&] {
     need(srv, "server")->rep->settings().idle_timeout_s = seconds;

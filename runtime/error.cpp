@@ -93,6 +93,7 @@ const char* syslogtls_reason_name(int reason) {
     case SYSLOGTLS_REASON_CLOSED: return "closed by peer";
     case SYSLOGTLS_REASON_ABORTED: return "aborted";
     case SYSLOGTLS_REASON_WILDCARD_REFUSED: return "wildcard certificate refused";
+    case SYSLOGTLS_REASON_EVICTED: return "pending handshake evicted";
     default: return "unknown reason";
   }
 }

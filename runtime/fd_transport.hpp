@@ -5,6 +5,7 @@
 #include <sys/uio.h>
 
 #include <cerrno>
+#include <cstdint>
 
 #include "tls_session.hpp"
 
@@ -23,6 +24,7 @@ class FdTransport final : public Transport {
     do {
       n = ::recv(fd_, buf, len, 0);
     } while (n < 0 && errno == EINTR);
+    if (n > 0) received_ += static_cast<uint64_t>(n);
     return n;
   }
 
@@ -31,6 +33,7 @@ class FdTransport final : public Transport {
     do {
       n = ::send(fd_, buf, len, MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
+    if (n > 0) sent_ += static_cast<uint64_t>(n);
     return n;
   }
 
@@ -42,13 +45,19 @@ class FdTransport final : public Transport {
     do {
       n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
+    if (n > 0) sent_ += static_cast<uint64_t>(n);
     return n;
   }
 
   int fd() const noexcept { return fd_; }
+  // Bytes moved so far (the server's measure of handshake progress).
+  uint64_t received() const noexcept { return received_; }
+  uint64_t sent() const noexcept { return sent_; }
 
  private:
   int fd_;
+  uint64_t received_ = 0;
+  uint64_t sent_ = 0;
 };
 
 }  // namespace syslogtls

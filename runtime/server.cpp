@@ -40,8 +40,10 @@ void Server::listen() {
   if (shared_.settings.cb.on_frames == nullptr) {
     throw Error(SYSLOGTLS_E_INVAL, "server callbacks: on_frames is required");
   }
-  listener_ = listen_tcp(shared_.settings.address, shared_.settings.port, 1024, &port_);
+  listener_ = listen_tcp(shared_.settings.address, shared_.settings.port, static_cast<int>(shared_.settings.backlog),
+                         &port_);
   shared_.log = LogSink{shared_.settings.cb.log, shared_.settings.user};
+  shared_.governor.set_sink(shared_.log, &shared_.counters[SYSLOGTLS_CTR_LOG_SUPPRESSED]);
   state_ = State::listening;
 }
 
@@ -87,6 +89,10 @@ void Server::stop(unsigned drain_ms) noexcept {
     for (auto& loop : loops_) loop->request_stop(drain_ms);
     for (auto& t : threads_) t.join();
     threads_.clear();
+    try {
+      shared_.governor.flush(Clock::now());  // what the summaries still hold
+    } catch (...) {
+    }
   }
   listener_.reset();
   if (state_ != State::configuring) state_ = State::stopped;

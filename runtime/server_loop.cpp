@@ -4,6 +4,7 @@
 #include "server_loop.hpp"
 
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -45,7 +46,29 @@ void ServerLoop::adopt(Fd fd, const SockAddr& peer) {
       has_commands_.store(true, std::memory_order_release);
     }
   }
-  if (fd) shared_.connections.fetch_sub(1, std::memory_order_relaxed);  // stopping: dropped
+  if (fd) {  // stopping: dropped
+    leave_pending(fd.get());
+    fd.reset();
+    shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+  loop_.wake();
+}
+
+void ServerLoop::evict(uint64_t session_id, bool hello, unsigned silent_ms) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    evictions_.push_back(Eviction{session_id, hello, silent_ms});
+    has_commands_.store(true, std::memory_order_release);
+  }
+  loop_.wake();
+}
+
+void ServerLoop::wake_accept() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    accept_wake_ = true;
+    has_commands_.store(true, std::memory_order_release);
+  }
   loop_.wake();
 }
 
@@ -74,14 +97,37 @@ void ServerLoop::process_commands() {
   if (!has_commands_.exchange(false, std::memory_order_acquire)) return;
   std::vector<std::pair<Fd, SockAddr>> incoming;
   std::vector<uint64_t> resumes;
+  std::vector<Eviction> evictions;
   bool stop;
+  bool accept_wake;
   unsigned drain_ms;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     incoming.swap(incoming_);
     resumes.swap(resumes_);
+    evictions.swap(evictions_);
     stop = stop_requested_;
     drain_ms = drain_ms_;
+    accept_wake = accept_wake_;
+    accept_wake_ = false;
+  }
+  if (accept_wake && budget_wait_) accept_paused_until_ = Clock::now();  // run_once accepts again
+  for (const Eviction& e : evictions) {
+    auto it = sessions_.find(e.id);
+    if (it == sessions_.end() || it->second->state != ServerSession::State::handshake) continue;
+    ServerSession& s = *it->second;
+    // Progress since it was picked (or bytes waiting for us): keep it; the
+    // budget is exceeded by one until a pending connection leaves.
+    const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - s.quiet_since);
+    if (silent.count() < static_cast<long long>(e.silent_ms) || unread_bytes(s.fd.get())) continue;
+    shared_.count(SYSLOGTLS_CTR_HANDSHAKE_EVICTED);
+    const std::string what = e.hello ? "its TLS handshake made no progress for " + std::to_string(silent.count()) + " ms"
+                                     : "it sent no complete TLS ClientHello in " + std::to_string(silent.count()) + " ms";
+    shared_.report(s, SYSLOGTLS_EVENT_PEER_REFUSED, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_LIMIT, SYSLOGTLS_REASON_EVICTED,
+                   "pending connection from " + s.endpoint() + " evicted: " + what +
+                       ", and a new connection needed its slot (the budget of " +
+                       std::to_string(settings_.max_pending) + " pending handshakes is full)");
+    close_session(s);
   }
   for (auto& in : incoming) start_session(std::move(in.first), in.second);
   for (uint64_t id : resumes) {
@@ -94,8 +140,9 @@ void ServerLoop::process_commands() {
 void ServerLoop::begin_stop(unsigned drain_ms) {
   stopping_ = true;
   drain_deadline_ = Clock::now() + std::chrono::milliseconds(drain_ms);
+  held_fd_.reset();  // not yet counted anywhere
   if (listener_) {
-    loop_.remove(listener_.get());
+    if (!accept_paused_) loop_.remove(listener_.get());
     listener_.reset();
   }
   std::vector<uint64_t> ids;
@@ -109,22 +156,74 @@ void ServerLoop::begin_stop(unsigned drain_ms) {
 
 void ServerLoop::refused_at_limit(const SockAddr& peer) {
   shared_.count(SYSLOGTLS_CTR_SESSIONS_REFUSED);
-  unsigned long held = 0;
-  if (limit_log_.allow(Clock::now(), &held)) {
-    const std::string ip = format_ip(peer);
-    const unsigned max = settings_.max_sessions;
-    shared_.log.emit(SYSLOGTLS_EVENT_PEER_REFUSED, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_LIMIT, SYSLOGTLS_REASON_LIMIT,
-                     EventPeer{&ip, addr_port(peer), nullptr},
-                     "connection from " + format_endpoint(peer) + " refused: session limit reached (at most " +
-                         std::to_string(max) + (max == 1 ? " session)" : " sessions)") + suppressed_note(held));
+  const std::string ip = format_ip(peer);
+  const unsigned max = settings_.max_sessions;
+  shared_.governor.event(Clock::now(), SYSLOGTLS_EVENT_PEER_REFUSED, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_LIMIT,
+                         SYSLOGTLS_REASON_LIMIT, EventPeer{&ip, addr_port(peer), nullptr},
+                         "connection from " + format_endpoint(peer) + " refused: session limit reached (at most " +
+                             std::to_string(max) + (max == 1 ? " session)" : " sessions)"));
+}
+
+bool ServerLoop::unread_bytes(int fd) const {
+  int n = 0;
+  return ::ioctl(fd, FIONREAD, &n) == 0 && n > 0;
+}
+
+void ServerLoop::leave_pending(int fd) {
+  if (shared_.pending.remove(fd)) (*peers_)[0]->wake_accept();
+}
+
+// The pending budget is full: ask the loop of the longest-silent pending
+// connection to evict it. false if every pending handshake is progressing.
+bool ServerLoop::make_pending_room() {
+  PendingBoard::Victim v;
+  if (!shared_.pending.pick(Clock::now(), [this](int fd) { return unread_bytes(fd); }, &v)) return false;
+  if (v.loop < peers_->size()) (*peers_)[v.loop]->evict(v.id, v.hello, static_cast<unsigned>(v.silent.count()));
+  return true;
+}
+
+// After the handshake and peer check: a slot among the authenticated
+// sessions (max_sessions, when pending connections have their own budget)
+// and one among the peer address's (max_per_peer). false: refused with a
+// TLS alert the client sees, logged, and closed.
+bool ServerLoop::take_session_slot(ServerSession& s) {
+  const unsigned max = settings_.max_sessions;
+  const unsigned n = shared_.authenticated.fetch_add(1, std::memory_order_relaxed) + 1;
+  std::string why;
+  if (max != 0 && settings_.max_pending != 0 && n > max) {
+    why = "session limit reached (at most " + std::to_string(max) + (max == 1 ? " session)" : " sessions)");
+  } else if (settings_.max_per_peer != 0 && !shared_.take_peer_slot(s.ip)) {
+    const unsigned per = settings_.max_per_peer;
+    why = "session limit per peer address reached (at most " + std::to_string(per) +
+          (per == 1 ? " session" : " sessions") + " from " + s.ip + ")";
   }
+  if (why.empty()) {
+    s.authenticated = true;
+    return true;
+  }
+  shared_.authenticated.fetch_sub(1, std::memory_order_relaxed);
+  shared_.count(SYSLOGTLS_CTR_SESSIONS_REFUSED);
+  if (s.tls) s.tls->alert_access_denied();
+  const std::string subject = s.tls ? s.tls->peer_subject() : std::string();
+  shared_.report(s, SYSLOGTLS_EVENT_PEER_REFUSED, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_LIMIT, SYSLOGTLS_REASON_LIMIT,
+                 "peer " + s.endpoint() + (subject.empty() ? std::string() : " (subject '" + subject + "')") +
+                     " refused after the TLS handshake: " + why);
+  close_session(s);  // still in the handshake state: unread input is read first, so the alert arrives
+  return false;
 }
 
 void ServerLoop::accept_some() {
+  const unsigned max_pending = settings_.max_pending;
   for (int i = 0; i < kAcceptsPerWakeup && listener_; ++i) {
     SockAddr peer;
-    peer.len = sizeof peer.ss;
-    Fd fd(::accept4(listener_.get(), peer.get(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    Fd fd;
+    if (held_fd_) {  // accepted earlier, waiting for a pending slot
+      fd = std::move(held_fd_);
+      peer = held_peer_;
+    } else {
+      peer.len = sizeof peer.ss;
+      fd = Fd(::accept4(listener_.get(), peer.get(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    }
     if (!fd) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED) return;
       // Out of descriptors or memory: pause accepting briefly instead of spinning.
@@ -138,13 +237,34 @@ void ServerLoop::accept_some() {
       accept_paused_until_ = Clock::now() + std::chrono::milliseconds(100);
       return;
     }
+    // Without an own pending budget, pending connections count against
+    // max_sessions; with one, only authenticated sessions do (checked again
+    // when a handshake completes).
     const unsigned max = settings_.max_sessions;
-    if (max != 0 && shared_.connections.load(std::memory_order_relaxed) >= max) {
+    const unsigned used = max_pending == 0 ? shared_.connections.load(std::memory_order_relaxed)
+                                           : shared_.authenticated.load(std::memory_order_relaxed);
+    if (max != 0 && used >= max) {
       fd.reset();
       refused_at_limit(peer);
       continue;
     }
+    if (max_pending != 0 && shared_.pending.active() >= max_pending && !make_pending_room()) {
+      // Every pending handshake is progressing: this connection waits here
+      // (its bytes stay in its socket; the rest wait in the listen queue)
+      // until one leaves (wake_accept) or, at the latest, the next look in
+      // 100 ms (a silent one may have passed its grace by then).
+      shared_.pending.wait_for_slot();
+      held_fd_ = std::move(fd);
+      held_peer_ = peer;
+      if (shared_.pending.active() < max_pending) continue;  // one left meanwhile
+      loop_.remove(listener_.get());
+      accept_paused_ = true;
+      budget_wait_ = true;
+      accept_paused_until_ = Clock::now() + std::chrono::milliseconds(100);
+      return;
+    }
     shared_.connections.fetch_add(1, std::memory_order_relaxed);
+    shared_.pending.add(fd.get(), Clock::now());
     if (settings_.keepalive) set_keepalive(fd.get(), true);
     set_nodelay(fd.get());  // handshake flights go out at once (no Nagle delay)
     ServerLoop& target = *(*peers_)[next_loop_];
@@ -159,6 +279,7 @@ void ServerLoop::accept_some() {
 
 void ServerLoop::start_session(Fd fd, const SockAddr& peer) {
   if (stopping_) {
+    leave_pending(fd.get());
     shared_.connections.fetch_sub(1, std::memory_order_relaxed);
     return;  // fd closes here
   }
@@ -183,6 +304,11 @@ void ServerLoop::start_session(Fd fd, const SockAddr& peer) {
       std::lock_guard<std::mutex> lock(mutex_);
       live_ids_.erase(id);
     }
+    if (owned) {
+      leave_pending(owned->fd.get());
+    } else {
+      leave_pending(fd.get());
+    }
     shared_.connections.fetch_sub(1, std::memory_order_relaxed);
     const std::string ip = format_ip(peer);
     shared_.log.emit(SYSLOGTLS_EVENT_MESSAGE, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_INTERNAL, SYSLOGTLS_REASON_NONE,
@@ -193,12 +319,12 @@ void ServerLoop::start_session(Fd fd, const SockAddr& peer) {
   ServerSession& s = *owned;
   s.events = EPOLLIN;
   sessions_.emplace(id, std::move(owned));
+  shared_.pending.start(s.fd.get(), index_, id);
   if (s.tls) {
-    const unsigned ms = s.handshake_ms;
-    if (ms != 0) {
-      s.deadline = Clock::now() + std::chrono::milliseconds(ms);
-      timers_.add(s.deadline, s.id, s.timer_gen);
-    }
+    // The handshake timeout counts the peer's silence from here (time in
+    // the accept queue and in adopt() was the server's).
+    s.quiet_since = Clock::now();
+    if (s.handshake_ms != 0) timers_.add(s.quiet_since + std::chrono::milliseconds(s.handshake_ms), s.id, s.timer_gen);
     do_handshake(s);
   } else {
     established(s);
@@ -261,12 +387,25 @@ void ServerLoop::on_timer(uint64_t id, uint32_t gen) {
   ServerSession& s = *it->second;
   const auto now = Clock::now();
   if (s.state == ServerSession::State::handshake) {
+    // The deadline restarts with every byte the peer sends; bytes waiting
+    // for the server are the server's backlog, not the peer's silence.
+    const auto limit = std::chrono::milliseconds(s.handshake_ms);
+    if (now < s.quiet_since + limit) {
+      timers_.add(s.quiet_since + limit, s.id, s.timer_gen);
+      return;
+    }
+    if (unread_bytes(s.fd.get())) {
+      s.quiet_since = now;
+      timers_.add(now + limit, s.id, s.timer_gen);
+      do_handshake(s);  // may close or establish s
+      return;
+    }
     shared_.count(SYSLOGTLS_CTR_HANDSHAKE_FAILED);
     shared_.count(SYSLOGTLS_CTR_SESSIONS_REFUSED);
     shared_.report(s, SYSLOGTLS_EVENT_PEER_REFUSED, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_TIMEOUT,
                    SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT,
                    "peer " + s.endpoint() + " refused: TLS handshake not completed within " +
-                       std::to_string(s.handshake_ms) + " ms");
+                       std::to_string(s.handshake_ms) + " ms: the peer sent nothing for that long");
     close_session(s);
     return;
   }
@@ -290,7 +429,13 @@ void ServerLoop::on_timer(uint64_t id, uint32_t gen) {
 
 void ServerLoop::close_session(ServerSession& s) {
   if (s.watched) loop_.remove(s.fd.get());
+  if (s.authenticated) {
+    s.authenticated = false;
+    shared_.authenticated.fetch_sub(1, std::memory_order_relaxed);
+    if (settings_.max_per_peer != 0) shared_.release_peer_slot(s.ip);
+  }
   if (s.state == ServerSession::State::handshake) {
+    leave_pending(s.fd.get());
     // Unread input makes close() send a reset, which can overtake the alert
     // we just sent; read what is already here (bounded) so the peer gets
     // the alert and a clean FIN.
@@ -335,7 +480,9 @@ void ServerLoop::run_once() {
   auto now = Clock::now();
   if (accept_paused_ && now >= accept_paused_until_ && listener_) {
     accept_paused_ = false;
+    budget_wait_ = false;
     loop_.add(listener_.get(), EPOLLIN, kListenerToken);
+    if (held_fd_) accept_some();  // the held connection first; the listener may not be readable
   }
   int timeout = ready_.empty() ? timers_.timeout_ms(now) : 0;
   auto bound = [&](Clock::time_point t) {
@@ -344,6 +491,13 @@ void ServerLoop::run_once() {
   };
   if (stopping_) bound(drain_deadline_);
   if (accept_paused_) bound(accept_paused_until_);
+  if (index_ == 0) {
+    if (now >= next_tick_) {
+      shared_.governor.tick(now);
+      next_tick_ = now + std::chrono::seconds(1);
+    }
+    bound(next_tick_);
+  }
   const int n = loop_.wait(timeout);
   for (int i = 0; i < n; ++i) {
     const epoll_event& ev = loop_.event(i);

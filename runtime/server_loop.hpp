@@ -4,8 +4,11 @@
 // pause and resume, and the graceful drain (server_loop.cpp).
 //
 // Concurrency: a ServerLoop and its sessions are touched only by the loop's
-// own thread, except adopt(), request_stop() and resume(), which any thread
-// may call (they queue under mutex_ and wake the loop).
+// own thread, except adopt(), request_stop(), resume(), evict() and
+// wake_accept(), which any thread may call (they queue under mutex_ and
+// wake the loop). The pending connections of all loops are on
+// ServerShared::pending (its own mutex): loop 0 picks an eviction victim
+// there and asks the victim's loop to close it with evict().
 #pragma once
 
 #include <atomic>
@@ -44,6 +47,13 @@ class ServerLoop final {
   // Any thread: queues the resume of a paused session. false if this loop
   // has no session with that id (any more).
   bool resume(uint64_t session_id);
+  // Any thread: closes session_id if it is still in its handshake (it was
+  // picked for eviction: the pending budget is full). hello/silent_ms
+  // describe it for the log line.
+  void evict(uint64_t session_id, bool hello, unsigned silent_ms);
+  // Any thread: a pending slot became free; loop 0 accepts again if it
+  // waited for one.
+  void wake_accept();
   // The thread body; returns when stopped and every session is closed.
   void run() noexcept;
 
@@ -62,6 +72,11 @@ class ServerLoop final {
   void close_session(ServerSession& s);
   void close_all_for_stop();
   void refused_at_limit(const SockAddr& peer);
+  bool make_pending_room();
+  void leave_pending(int fd);
+  void handshake_progress(ServerSession& s, uint64_t received_before);
+  bool take_session_slot(ServerSession& s);
+  bool unread_bytes(int fd) const;
   void run_once();
 
   // server_session.cpp: one session's handshake, reads and delivery.
@@ -90,6 +105,13 @@ class ServerLoop final {
   std::mutex mutex_;
   std::vector<std::pair<Fd, SockAddr>> incoming_;
   std::vector<uint64_t> resumes_;
+  struct Eviction {
+    uint64_t id;
+    bool hello;
+    unsigned silent_ms;
+  };
+  std::vector<Eviction> evictions_;
+  bool accept_wake_ = false;
   std::unordered_set<uint64_t> live_ids_;
   bool stop_requested_ = false;
   unsigned drain_ms_ = 0;
@@ -101,7 +123,11 @@ class ServerLoop final {
   std::vector<char> rbuf_;
   std::vector<syslogtls_frame> frames_;
   std::vector<uint64_t> ready_;  // sessions with data buffered inside GnuTLS
-  RateLimit limit_log_, oversize_log_, accept_err_log_;
+  bool budget_wait_ = false;         // loop 0: accepting waits for a pending slot
+  Fd held_fd_;                       // loop 0: the accepted connection that waits for it
+  SockAddr held_peer_;
+  Clock::time_point next_tick_{};   // loop 0: next LogGovernor tick
+  RateLimit oversize_log_, accept_err_log_;
 };
 
 }  // namespace syslogtls

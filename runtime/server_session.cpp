@@ -28,11 +28,44 @@ std::string subject_note(const std::string& subject) {
 
 void ServerShared::report(const ServerSession& s, int kind, int level, int code, int reason,
                           const std::string& text) const noexcept {
-  log.emit(kind, level, code, reason, EventPeer{&s.ip, s.port, &s.peer_subject()}, text);
+  try {
+    const_cast<LogGovernor&>(governor).event(Clock::now(), kind, level, code, reason,
+                                             EventPeer{&s.ip, s.port, &s.peer_subject()}, text);
+  } catch (...) {
+    // out of memory while counting: the line is lost, the session goes on
+  }
+}
+
+bool ServerShared::take_peer_slot(const std::string& ip) {
+  std::lock_guard<std::mutex> lock(peers_mutex);
+  unsigned& n = per_peer_[ip];
+  if (n >= settings.max_per_peer) {
+    if (n == 0) per_peer_.erase(ip);
+    return false;
+  }
+  ++n;
+  return true;
+}
+
+void ServerShared::release_peer_slot(const std::string& ip) {
+  std::lock_guard<std::mutex> lock(peers_mutex);
+  auto it = per_peer_.find(ip);
+  if (it == per_peer_.end()) return;
+  if (--it->second == 0) per_peer_.erase(it);
+}
+
+// The peer sent handshake bytes in the last step: its silence starts anew
+// (and, once the server has answered, it has sent a complete ClientHello).
+void ServerLoop::handshake_progress(ServerSession& s, uint64_t received_before) {
+  if (s.transport.received() == received_before) return;
+  s.quiet_since = Clock::now();
+  shared_.pending.progress(s.fd.get(), s.quiet_since, s.transport.sent() > 0);
 }
 
 void ServerLoop::do_handshake(ServerSession& s) {
+  const uint64_t received = s.transport.received();
   const Io r = s.tls->handshake();
+  handshake_progress(s, received);
   switch (r) {
     case Io::done:
       established(s);
@@ -67,6 +100,8 @@ void ServerLoop::do_handshake(ServerSession& s) {
 
 void ServerLoop::established(ServerSession& s) {
   ++s.timer_gen;  // cancels the handshake deadline
+  leave_pending(s.fd.get());
+  if (!take_session_slot(s)) return;  // refused and closed
   s.state = ServerSession::State::open;
   if (s.tls) {
     s.subject = s.tls->peer_subject();

@@ -14,12 +14,15 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "event_loop.hpp"
 #include "fd.hpp"
 #include "fd_transport.hpp"
 #include "framing.hpp"
 #include "log.hpp"
+#include "log_governor.hpp"
+#include "pending_board.hpp"
 #include "sockaddr.hpp"
 #include "syslogtls.h"
 #include "tls_session.hpp"
@@ -36,7 +39,12 @@ struct ServerSettings {
   int framing = SYSLOGTLS_FRAMING_AUTO;
   size_t max_frame = 8192;
   int oversize = SYSLOGTLS_OVERSIZE_TRUNCATE;
-  unsigned max_sessions = 0;  // 0 = no limit
+  unsigned max_sessions = 0;  // authenticated sessions (0 = no limit)
+  // Connections still in the TLS handshake and peer check; 0 = no own
+  // budget (they count against max_sessions together with the sessions).
+  unsigned max_pending = 250;
+  unsigned max_per_peer = 0;  // authenticated sessions per peer IP address (0 = no limit)
+  unsigned backlog = 1024;    // listen() backlog (the kernel caps it at somaxconn)
   unsigned idle_timeout_s = 0;
   bool keepalive = false;
   unsigned threads = 0;  // 0 = auto (1 or 2)
@@ -72,6 +80,14 @@ struct ServerShared {
   uint64_t counters[SYSLOGTLS_CTR_COUNT] = {};  // updated with __atomic builtins
   std::atomic<unsigned> connections{0};         // accepted and not yet closed
   std::atomic<unsigned> open_sessions{0};       // past on_open
+  std::atomic<unsigned> authenticated{0};       // past the handshake, counted against max_sessions
+  PendingBoard pending;                         // connections in the handshake (all loops)
+  LogGovernor governor;                         // rate limits and summaries of per-connection lines
+
+  // Authenticated sessions per peer IP address (only with max_per_peer).
+  // true: a slot for ip was taken; false: the per-peer limit is reached.
+  bool take_peer_slot(const std::string& ip);
+  void release_peer_slot(const std::string& ip);
 
   void count(int id, uint64_t n = 1) noexcept { __atomic_fetch_add(&counters[id], n, __ATOMIC_RELAXED); }
   // The TLS config new sessions start with (null = plaintext, fixed at
@@ -97,6 +113,8 @@ struct ServerShared {
  private:
   mutable std::mutex tls_mutex;
   std::shared_ptr<const TlsConfig> tls_;  // null = plaintext
+  std::mutex peers_mutex;
+  std::unordered_map<std::string, unsigned> per_peer_;
 };
 
 struct ServerSession final : syslogtls_conn {
@@ -125,7 +143,7 @@ struct ServerSession final : syslogtls_conn {
   PeerIdentity identity;        // copied from the TLS session when it opened (syslogtls_conn_peer_*)
   bool accept_wildcards = true; // the config's tls.acceptWildcardCertificates
   void* userdata = nullptr;
-  Clock::time_point deadline{};       // handshake deadline
+  Clock::time_point quiet_since{};    // handshake: when the peer last sent bytes (or accept)
   unsigned handshake_ms = 0;          // the session's config's handshake timeout (0 = none)
   Clock::time_point last_activity{};  // for the idle timeout
   uint32_t timer_gen = 0;             // bumped to cancel pending timers
@@ -136,6 +154,7 @@ struct ServerSession final : syslogtls_conn {
   bool paused = false;       // on_frames asked for a pause: nothing is read until resumed
   bool watched = true;       // the socket is registered with the loop's epoll set
   bool failed = false;       // a failure was reported: no "session closed" line
+  bool authenticated = false; // counted in ServerShared::authenticated (and its peer slot)
 };
 
 }  // namespace syslogtls

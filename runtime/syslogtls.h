@@ -109,6 +109,7 @@ SYSLOGTLS_API const char *syslogtls_errmsg(void);
 #define SYSLOGTLS_REASON_CLOSED 21              /* the peer closed the connection */
 #define SYSLOGTLS_REASON_ABORTED 22             /* aborted through the caller's abort flag */
 #define SYSLOGTLS_REASON_WILDCARD_REFUSED 23    /* only a wildcard certificate name matched, and wildcards are refused */
+#define SYSLOGTLS_REASON_EVICTED 24             /* a silent pending handshake gave its slot to a new connection */
 
 /* Short constant text of a reason ("certificate not trusted"); static storage.
  * Returns: never NULL; "unknown reason" for unknown values. */
@@ -525,7 +526,9 @@ SYSLOGTLS_API uint64_t syslogtls_conn_id(const syslogtls_conn *conn);
 #define SYSLOGTLS_CTR_BYTES_RECEIVED 6
 #define SYSLOGTLS_CTR_FRAMES_RECEIVED 7
 #define SYSLOGTLS_CTR_DRAIN_TIMEOUT 8 /* sessions still sending when the stop bound expired */
-#define SYSLOGTLS_CTR_COUNT 9
+#define SYSLOGTLS_CTR_HANDSHAKE_EVICTED 9 /* silent pending handshakes closed for a new connection */
+#define SYSLOGTLS_CTR_LOG_SUPPRESSED 10   /* per-connection log lines held back (summarised / "N more suppressed") */
+#define SYSLOGTLS_CTR_COUNT 11
 
 /* tls == NULL means plaintext TCP. The server keeps its own reference.
  * Returns: SYSLOGTLS_OK (*out set), SYSLOGTLS_E_INVAL (NULL out, client-role
@@ -555,11 +558,40 @@ SYSLOGTLS_API void syslogtls_server_free(syslogtls_server *srv);
 SYSLOGTLS_API int syslogtls_server_set_address(syslogtls_server *srv, const char *address, unsigned port);
 SYSLOGTLS_API int syslogtls_server_set_framing(syslogtls_server *srv, int framing);
 SYSLOGTLS_API int syslogtls_server_set_max_frame(syslogtls_server *srv, size_t max_frame, int oversize_mode);
+/* max_sessions counts authenticated sessions (handshake and peer check
+ * done); 0 = no limit. A connection over it is refused at accept, or, when
+ * pending handshakes completed at once, after its handshake with a TLS
+ * access_denied alert (reason SYSLOGTLS_REASON_LIMIT). */
 SYSLOGTLS_API int syslogtls_server_set_max_sessions(syslogtls_server *srv, unsigned max_sessions);
+/* Budget of connections still in the TLS handshake and peer check (default
+ * 250). When it is full, a new connection evicts the pending connection
+ * silent longest: first one that has sent no complete ClientHello for at
+ * least 0.5 s, else one whose handshake has made no progress for at least
+ * 3 s (reason SYSLOGTLS_REASON_EVICTED, counter
+ * SYSLOGTLS_CTR_HANDSHAKE_EVICTED); a handshake that is progressing is
+ * never evicted: if all are, new connections wait in the listen queue until
+ * one finishes. Bytes that wait for the server are not the peer's silence.
+ * 0 = no own budget: pending connections count against max_sessions. */
+SYSLOGTLS_API int syslogtls_server_set_max_pending_handshakes(syslogtls_server *srv, unsigned max_pending);
+/* Authenticated sessions per peer IP address; 0 = no limit (default). Over
+ * it the connection is refused after the handshake with a TLS access_denied
+ * alert, reason SYSLOGTLS_REASON_LIMIT, and a log line naming the limit. */
+SYSLOGTLS_API int syslogtls_server_set_max_sessions_per_peer(syslogtls_server *srv, unsigned max_per_peer);
+/* listen() backlog, 1-65535 (default 1024); the kernel caps it at
+ * net.core.somaxconn. */
+SYSLOGTLS_API int syslogtls_server_set_backlog(syslogtls_server *srv, unsigned backlog);
 SYSLOGTLS_API int syslogtls_server_set_idle_timeout(syslogtls_server *srv, unsigned seconds); /* 0 = off */
 SYSLOGTLS_API int syslogtls_server_set_keepalive(syslogtls_server *srv, int on);
 SYSLOGTLS_API int syslogtls_server_set_threads(syslogtls_server *srv, unsigned threads); /* 0 = auto */
-/* Log each accepted session at INFO through the log callback (default on). */
+/* Log each accepted session at INFO through the log callback (default on).
+ * Per-connection lines are governed: more than 20 session lines in a second
+ * switch to one summary line per 10 s ("session summary for the last 10 s:
+ * N sessions opened, C closed, M refused (by reason: ...), from K peer
+ * addresses; L single session lines not logged (more than 20 per second)");
+ * refusal and session-failure lines are limited to 5 per second per reason,
+ * with one "N more refusal lines suppressed in the last 10 s (reason: R; at
+ * most 5 per second are logged)" line per 10 s (and at stop). Lines held back
+ * are counted in SYSLOGTLS_CTR_LOG_SUPPRESSED. */
 SYSLOGTLS_API int syslogtls_server_set_session_log(syslogtls_server *srv, int on);
 /* cb is copied; on_frames is required. user is passed to every callback. */
 SYSLOGTLS_API int syslogtls_server_set_callbacks(syslogtls_server *srv, const syslogtls_server_callbacks *cb, void *user);

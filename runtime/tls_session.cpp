@@ -344,6 +344,12 @@ Io TlsSession::uncork() {
   return fail_record(rc, "writing");
 }
 
+void TlsSession::alert_access_denied() {
+  Impl& m = *impl_;
+  if (m.failed || m.io_errno != 0 || m.eof) return;
+  (void)gnutls_alert_send(m.session.get(), GNUTLS_AL_FATAL, GNUTLS_A_ACCESS_DENIED);  // best effort
+}
+
 Io TlsSession::bye() {
   Impl& m = *impl_;
   if (m.failed) return Io::failed;

@@ -109,6 +109,11 @@ class TlsSession final {
   // want_write: call again when writable.
   Io bye();
 
+  // Server role, after the handshake: refuses the session with a fatal
+  // access_denied alert (a limit of ours), best effort (not retried when
+  // the transport is full). The session is unusable afterwards.
+  void alert_access_denied();
+
   // For the event loop after want_*: whether the last interrupted operation
   // was writing (true) or reading (false) (gnutls_record_get_direction).
   bool wants_write() const;

@@ -90,6 +90,9 @@ bool Listener::bind() {
       (rc = syslogtls_server_set_framing(raw, cfg_.framing)) ||
       (rc = syslogtls_server_set_max_frame(raw, static_cast<size_t>(s.maxFrameSize), cfg_.oversize)) ||
       (rc = syslogtls_server_set_max_sessions(raw, static_cast<unsigned>(s.maxSessions))) ||
+      (rc = syslogtls_server_set_max_pending_handshakes(raw, static_cast<unsigned>(s.maxPendingHandshakes))) ||
+      (rc = syslogtls_server_set_max_sessions_per_peer(raw, static_cast<unsigned>(s.maxSessionsPerPeer))) ||
+      (rc = syslogtls_server_set_backlog(raw, backlog())) ||
       (rc = syslogtls_server_set_idle_timeout(raw, static_cast<unsigned>(s.idleTimeout))) ||
       (rc = syslogtls_server_set_keepalive(raw, s.keepAlive ? 1 : 0)) ||
       (rc = syslogtls_server_set_session_log(raw, s.sessionLog ? 1 : 0)) ||
@@ -105,6 +108,22 @@ bool Listener::bind() {
   host::logDebug("imtls: input '%s' listening on %s port %u", s.name.c_str(),
                  s.address.empty() ? "all addresses" : s.address.c_str(), port);
   return true;
+}
+
+// socketBacklog, capped by net.core.somaxconn (the kernel would cap it
+// silently; the cap is logged once when it applies).
+unsigned Listener::backlog() const {
+  const unsigned wanted = static_cast<unsigned>(cfg_.s.socketBacklog);
+  unsigned cap = 0;
+  if (FILE* f = std::fopen("/proc/sys/net/core/somaxconn", "r")) {
+    if (std::fscanf(f, "%u", &cap) != 1) cap = 0;
+    std::fclose(f);
+  }
+  if (cap == 0 || wanted <= cap) return wanted;
+  host::logWarning(rs::NO_ERRCODE,
+                   "imtls: input '%s': parameter 'socketBacklog': %u is above net.core.somaxconn; using %u",
+                   name().c_str(), wanted, cap);
+  return cap;
 }
 
 bool Listener::writePortFile(unsigned port) {
@@ -141,6 +160,7 @@ void Listener::activate() {
       {"sessions.refused", SYSLOGTLS_CTR_SESSIONS_REFUSED}, {"handshake.failed", SYSLOGTLS_CTR_HANDSHAKE_FAILED},
       {"frames.oversize", SYSLOGTLS_CTR_FRAMES_OVERSIZE},   {"frames.invalid", SYSLOGTLS_CTR_FRAMES_INVALID},
       {"bytes.received", SYSLOGTLS_CTR_BYTES_RECEIVED},     {"sessions.drainTimeout", SYSLOGTLS_CTR_DRAIN_TIMEOUT},
+      {"handshake.evicted", SYSLOGTLS_CTR_HANDSHAKE_EVICTED}, {"log.suppressed", SYSLOGTLS_CTR_LOG_SUPPRESSED},
   };
   if (server_ != nullptr) {
     for (const auto& c : kCounters) stats->addCounter(c.name, syslogtls_server_counter(server_.get(), c.id), false);
@@ -321,7 +341,11 @@ int Listener::refusedBatch(rs::rsRetVal rc, uint64_t lost) noexcept {
 std::string Listener::parameterNote(const syslogtls_event& ev) const {
   switch (ev.reason) {
     case SYSLOGTLS_REASON_LIMIT:
+      if (ev.text != nullptr && std::strstr(ev.text, "limit per peer address") != nullptr)
+        return " (maxSessionsPerPeer=" + std::to_string(cfg_.s.maxSessionsPerPeer) + ")";
       return " (maxSessions=" + std::to_string(cfg_.s.maxSessions) + ")";
+    case SYSLOGTLS_REASON_EVICTED:
+      return " (maxPendingHandshakes=" + std::to_string(cfg_.s.maxPendingHandshakes) + ")";
     case SYSLOGTLS_REASON_OVERSIZE:
       return " (maxFrameSize " + std::to_string(cfg_.s.maxFrameSize) + " bytes, oversizeMode " +
              cfg_.s.oversizeMode + ")";

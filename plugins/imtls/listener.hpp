@@ -76,6 +76,7 @@ class Listener final {
   int refusedBatch(rs::rsRetVal rc, uint64_t lost) noexcept;
   void loadTls();
   bool writePortFile(unsigned port);
+  unsigned backlog() const;
 
   ListenerConfig cfg_;
   // The TLS files over their lifetime (null with tls="off"); the server

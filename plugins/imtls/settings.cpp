@@ -32,6 +32,9 @@ using Entry = host::ParamEntry<Settings>;
       Entry{"maxFrameSize", eCmdHdlrSize, 0, &applyField<&Settings::maxFrameSize>}, \
       Entry{"oversizeMode", eCmdHdlrGetWord, 0, &applyField<&Settings::oversizeMode>}, \
       Entry{"maxSessions", eCmdHdlrPositiveInt, 0, &applyField<&Settings::maxSessions>}, \
+      Entry{"maxPendingHandshakes", eCmdHdlrInt, 0, &applyField<&Settings::maxPendingHandshakes>}, \
+      Entry{"maxSessionsPerPeer", eCmdHdlrInt, 0, &applyField<&Settings::maxSessionsPerPeer>}, \
+      Entry{"socketBacklog", eCmdHdlrInt, 0, &applyField<&Settings::socketBacklog>}, \
       Entry{"idleTimeout", eCmdHdlrNonNegInt, 0, &applyField<&Settings::idleTimeout>}, \
       Entry{"keepAlive", eCmdHdlrBinary, 0, &applyField<&Settings::keepAlive>},     \
       Entry{"sessionLog", eCmdHdlrBinary, 0, &applyField<&Settings::sessionLog>},   \
@@ -109,6 +112,14 @@ bool validate(const Settings& s, ListenerConfig& out) {
     bad("oversizeMode", "unknown value '" + s.oversizeMode + "' (expected truncate, discard or close)");
   if (s.maxFrameSize < 1) bad("maxFrameSize", "must be at least 1 byte");
   if (s.maxSessions < 1 || s.maxSessions > 1000000) bad("maxSessions", "out of range (1-1000000)");
+  if (s.maxPendingHandshakes < 0 || s.maxPendingHandshakes > 1000000)
+    bad("maxPendingHandshakes", "out of range (was " + std::to_string(s.maxPendingHandshakes) +
+                                    ", allowed 0-1000000; 0 = no own budget)");
+  if (s.maxSessionsPerPeer < 0 || s.maxSessionsPerPeer > 1000000)
+    bad("maxSessionsPerPeer", "out of range (was " + std::to_string(s.maxSessionsPerPeer) +
+                                  ", allowed 0-1000000; 0 = off)");
+  if (s.socketBacklog < 1 || s.socketBacklog > 65535)
+    bad("socketBacklog", "out of range (was " + std::to_string(s.socketBacklog) + ", allowed 1-65535)");
   if (s.idleTimeout < 0 || s.idleTimeout > 86400 * 365) bad("idleTimeout", "out of range");
   if (s.rateLimitInterval < 0 || s.rateLimitInterval > 0xffffffffLL) bad("rateLimit.interval", "out of range");
   if (s.rateLimitBurst < 0 || s.rateLimitBurst > 0xffffffffLL) bad("rateLimit.burst", "out of range");

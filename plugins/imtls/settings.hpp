@@ -32,6 +32,9 @@ struct Settings {
   long long maxFrameSize = 64 * 1024;
   std::string oversizeMode = "truncate";
   long long maxSessions = 1000;
+  long long maxPendingHandshakes = 250;  // 0 = no own budget
+  long long maxSessionsPerPeer = 0;      // 0 = off
+  long long socketBacklog = 1024;        // capped by net.core.somaxconn
   long long idleTimeout = 0;          // seconds, 0 = off
   bool keepAlive = false;
   bool sessionLog = true;

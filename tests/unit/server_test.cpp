@@ -605,3 +605,85 @@ TEST_CASE("server: many concurrent TLS sessions over two loops keep per-session 
   CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_OPENED) == size_t(kClients));
   CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_CLOSED) == size_t(kClients));
 }
+
+TEST_CASE("server: a full pending budget evicts the longest-silent connection for a newcomer") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(), r);
+  srv->settings().max_pending = 2;
+  srv->settings().max_sessions = 10;
+  srv->listen();
+  srv->start();
+  Fd first = raw_connect(srv->port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Fd second = raw_connect(srv->port());
+  // Both silent past the ClientHello grace (0.5 s): the next connection evicts the older one.
+  std::this_thread::sleep_for(PendingBoard::kHelloGrace + std::chrono::milliseconds(200));
+  Client good(pki.client_config(pki.client));
+  good.connect("127.0.0.1", srv->port(), "localhost", 10000);
+  good.send("<13>1 - h a - - - in\n", 21, 5000);
+  REQUIRE(r.wait_frames(1));
+  CHECK(closed_by_server(first.get()));
+  CHECK(r.wait_log("evicted: it sent no complete TLS ClientHello in"));
+  INFO(r.all_logs());
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_HANDSHAKE_EVICTED) == 1);
+  Seen e{};
+  REQUIRE(r.wait_kind(SYSLOGTLS_EVENT_PEER_REFUSED, &e));
+  CHECK(e.reason == SYSLOGTLS_REASON_EVICTED);
+  CHECK(e.code == SYSLOGTLS_E_LIMIT);
+  CHECK(e.text.find("the budget of 2 pending handshakes is full") != std::string::npos);
+  // The second silent one kept its slot: the newcomer's handshake freed one.
+  pollfd p{second.get(), POLLIN, 0};
+  CHECK(::poll(&p, 1, 200) == 0);
+  srv->stop(1000);
+}
+
+TEST_CASE("server: a handshake in progress is not evicted; the newcomer waits for its slot") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(), r);
+  srv->settings().max_pending = 1;
+  srv->listen();
+  srv->start();
+  // A connection that has just connected is within its grace: a second
+  // client waits in the listen queue until the first is done, then gets in.
+  Fd silent = raw_connect(srv->port());
+  Client good(pki.client_config(pki.client));
+  std::thread later([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    silent.reset();  // leaves: the slot is free
+  });
+  good.connect("127.0.0.1", srv->port(), "localhost", 10000);
+  later.join();
+  good.send("<13>1 - h a - - - in\n", 21, 5000);
+  REQUIRE(r.wait_frames(1));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_HANDSHAKE_EVICTED) == 0);
+  srv->stop(1000);
+}
+
+TEST_CASE("server: max_per_peer refuses a second session from one address after the handshake") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(), r);
+  srv->settings().max_per_peer = 1;
+  srv->listen();
+  srv->start();
+  Client first(pki.client_config(pki.client));
+  first.connect("127.0.0.1", srv->port(), "localhost", 10000);
+  REQUIRE(r.wait([&] { return r.opened == 1; }));
+  try {
+    Client second(pki.client_config(pki.client));
+    second.connect("127.0.0.1", srv->port(), "localhost", 10000);
+    second.send("<13>1 - h a - - - refused\n", 26, 2000);
+  } catch (const Error&) {
+    // TLS 1.2 sees the alert in the handshake, TLS 1.3 on a later read or write
+  }
+  CHECK(r.wait_log("refused after the TLS handshake: session limit per peer address reached (at most 1 session "
+                   "from 127.0.0.1)"));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_REFUSED) == 1);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_OPENED) == 1);
+  first.send("<13>1 - h a - - - ok\n", 21, 5000);
+  REQUIRE(r.wait_frames(1));
+  CHECK(r.frames[0].find("ok") != std::string::npos);
+  srv->stop(1000);
+}
