@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -111,7 +112,7 @@ void ServerLoop::process_commands() {
     accept_wake = accept_wake_;
     accept_wake_ = false;
   }
-  if (accept_wake && budget_wait_) accept_paused_until_ = Clock::now();  // run_once accepts again
+  if (accept_wake) admit_due_ = true;  // run_once starts waiting connections
   for (const Eviction& e : evictions) {
     auto it = sessions_.find(e.id);
     if (it == sessions_.end() || it->second->state != ServerSession::State::handshake) continue;
@@ -140,7 +141,7 @@ void ServerLoop::process_commands() {
 void ServerLoop::begin_stop(unsigned drain_ms) {
   stopping_ = true;
   drain_deadline_ = Clock::now() + std::chrono::milliseconds(drain_ms);
-  held_fd_.reset();  // not yet counted anywhere
+  waiting_room_.clear();  // not yet counted anywhere
   if (listener_) {
     if (!accept_paused_) loop_.remove(listener_.get());
     listener_.reset();
@@ -212,18 +213,59 @@ bool ServerLoop::take_session_slot(ServerSession& s) {
   return false;
 }
 
+size_t ServerLoop::waiting_room_capacity() const {
+  return std::max<size_t>(settings_.backlog, settings_.max_sessions);
+}
+
+bool ServerLoop::pending_slot() {
+  return shared_.pending.active() < settings_.max_pending || make_pending_room();
+}
+
+// Loop 0: starts waiting connections, oldest first, while the pending
+// budget has a slot (or one can be made by evicting a silent connection).
+void ServerLoop::admit_waiting() {
+  while (!waiting_room_.empty() && !stopping_ && pending_slot()) {
+    Fd fd = std::move(waiting_room_.front().first);
+    const SockAddr peer = waiting_room_.front().second;
+    waiting_room_.pop_front();
+    place(std::move(fd), peer);
+  }
+  // Still waiting: the next free slot wakes this loop (and a look every
+  // 100 ms finds silent connections that passed their grace).
+  if (!waiting_room_.empty()) shared_.pending.wait_for_slot();
+  if (budget_wait_ && waiting_room_.size() < waiting_room_capacity()) accept_paused_until_ = Clock::now();
+}
+
+// Counts an accepted connection as pending and hands it to a loop.
+void ServerLoop::place(Fd fd, const SockAddr& peer) {
+  shared_.connections.fetch_add(1, std::memory_order_relaxed);
+  shared_.pending.add(fd.get(), Clock::now());
+  if (settings_.keepalive) set_keepalive(fd.get(), true);
+  set_nodelay(fd.get());  // handshake flights go out at once (no Nagle delay)
+  ServerLoop& target = *(*peers_)[next_loop_];
+  next_loop_ = (next_loop_ + 1) % peers_->size();
+  if (&target == this) {
+    start_session(std::move(fd), peer);
+  } else {
+    target.adopt(std::move(fd), peer);
+  }
+}
+
 void ServerLoop::accept_some() {
   const unsigned max_pending = settings_.max_pending;
+  if (max_pending != 0) admit_waiting();
   for (int i = 0; i < kAcceptsPerWakeup && listener_; ++i) {
-    SockAddr peer;
-    Fd fd;
-    if (held_fd_) {  // accepted earlier, waiting for a pending slot
-      fd = std::move(held_fd_);
-      peer = held_peer_;
-    } else {
-      peer.len = sizeof peer.ss;
-      fd = Fd(::accept4(listener_.get(), peer.get(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (max_pending != 0 && waiting_room_.size() >= waiting_room_capacity()) {
+      // The waiting room is full too: the rest wait in the listen queue.
+      loop_.remove(listener_.get());
+      accept_paused_ = true;
+      budget_wait_ = true;
+      accept_paused_until_ = Clock::now() + std::chrono::milliseconds(100);
+      return;
     }
+    SockAddr peer;
+    peer.len = sizeof peer.ss;
+    Fd fd(::accept4(listener_.get(), peer.get(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (!fd) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED) return;
       // Out of descriptors or memory: pause accepting briefly instead of spinning.
@@ -248,32 +290,15 @@ void ServerLoop::accept_some() {
       refused_at_limit(peer);
       continue;
     }
-    if (max_pending != 0 && shared_.pending.active() >= max_pending && !make_pending_room()) {
-      // Every pending handshake is progressing: this connection waits here
-      // (its bytes stay in its socket; the rest wait in the listen queue)
-      // until one leaves (wake_accept) or, at the latest, the next look in
-      // 100 ms (a silent one may have passed its grace by then).
+    if (max_pending != 0 && (!waiting_room_.empty() || !pending_slot())) {
+      // Every pending handshake is progressing: the connection waits, in
+      // order of arrival, without a TLS session (its bytes stay in its
+      // socket; the time it waits is the server's, not the peer's).
+      waiting_room_.emplace_back(std::move(fd), peer);
       shared_.pending.wait_for_slot();
-      held_fd_ = std::move(fd);
-      held_peer_ = peer;
-      if (shared_.pending.active() < max_pending) continue;  // one left meanwhile
-      loop_.remove(listener_.get());
-      accept_paused_ = true;
-      budget_wait_ = true;
-      accept_paused_until_ = Clock::now() + std::chrono::milliseconds(100);
-      return;
+      continue;
     }
-    shared_.connections.fetch_add(1, std::memory_order_relaxed);
-    shared_.pending.add(fd.get(), Clock::now());
-    if (settings_.keepalive) set_keepalive(fd.get(), true);
-    set_nodelay(fd.get());  // handshake flights go out at once (no Nagle delay)
-    ServerLoop& target = *(*peers_)[next_loop_];
-    next_loop_ = (next_loop_ + 1) % peers_->size();
-    if (&target == this) {
-      start_session(std::move(fd), peer);
-    } else {
-      target.adopt(std::move(fd), peer);
-    }
+    place(std::move(fd), peer);
   }
 }
 
@@ -482,7 +507,6 @@ void ServerLoop::run_once() {
     accept_paused_ = false;
     budget_wait_ = false;
     loop_.add(listener_.get(), EPOLLIN, kListenerToken);
-    if (held_fd_) accept_some();  // the held connection first; the listener may not be readable
   }
   int timeout = ready_.empty() ? timers_.timeout_ms(now) : 0;
   auto bound = [&](Clock::time_point t) {
@@ -491,6 +515,12 @@ void ServerLoop::run_once() {
   };
   if (stopping_) bound(drain_deadline_);
   if (accept_paused_) bound(accept_paused_until_);
+  if (admit_due_ || (!waiting_room_.empty() && now >= next_admit_)) {
+    admit_due_ = false;
+    admit_waiting();
+    next_admit_ = now + std::chrono::milliseconds(100);
+  }
+  if (!waiting_room_.empty()) bound(next_admit_);
   if (index_ == 0) {
     if (now >= next_tick_) {
       shared_.governor.tick(now);

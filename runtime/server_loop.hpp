@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -73,6 +74,10 @@ class ServerLoop final {
   void close_all_for_stop();
   void refused_at_limit(const SockAddr& peer);
   bool make_pending_room();
+  bool pending_slot();
+  void admit_waiting();
+  void place(Fd fd, const SockAddr& peer);
+  size_t waiting_room_capacity() const;
   void leave_pending(int fd);
   void handshake_progress(ServerSession& s, uint64_t received_before);
   bool take_session_slot(ServerSession& s);
@@ -124,8 +129,11 @@ class ServerLoop final {
   std::vector<syslogtls_frame> frames_;
   std::vector<uint64_t> ready_;  // sessions with data buffered inside GnuTLS
   bool budget_wait_ = false;         // loop 0: accepting waits for a pending slot
-  Fd held_fd_;                       // loop 0: the accepted connection that waits for it
-  SockAddr held_peer_;
+  // Loop 0: accepted connections waiting for a pending slot, oldest first
+  // (at most max(backlog, max_sessions); beyond, the listen queue holds them).
+  std::deque<std::pair<Fd, SockAddr>> waiting_room_;
+  bool admit_due_ = false;           // a pending slot was freed
+  Clock::time_point next_admit_{};
   Clock::time_point next_tick_{};   // loop 0: next LogGovernor tick
   RateLimit oversize_log_, accept_err_log_;
 };
