@@ -35,7 +35,7 @@ namespace syslogtls {
 class PendingBoard final {
  public:
   static constexpr std::chrono::milliseconds kHelloGrace{500};
-  static constexpr std::chrono::milliseconds kStallGrace{3000};
+  static constexpr std::chrono::milliseconds kStallGrace{5000};
 
   struct Victim {
     size_t loop = 0;

@@ -17,13 +17,7 @@ namespace syslogtls {
 
 namespace {
 
-constexpr uint64_t kListenerToken = 1;
 constexpr size_t kReadBuffer = 128 * 1024;
-constexpr int kAcceptsPerWakeup = 64;
-
-std::string suppressed_note(unsigned long held) {
-  return held == 0 ? std::string() : " (" + std::to_string(held) + " similar messages suppressed)";
-}
 
 }  // namespace
 
@@ -141,7 +135,7 @@ void ServerLoop::process_commands() {
 void ServerLoop::begin_stop(unsigned drain_ms) {
   stopping_ = true;
   drain_deadline_ = Clock::now() + std::chrono::milliseconds(drain_ms);
-  waiting_room_.clear();  // not yet counted anywhere
+  close_waiting_room();  // not yet counted anywhere
   if (listener_) {
     if (!accept_paused_) loop_.remove(listener_.get());
     listener_.reset();
@@ -213,95 +207,6 @@ bool ServerLoop::take_session_slot(ServerSession& s) {
   return false;
 }
 
-size_t ServerLoop::waiting_room_capacity() const {
-  return std::max<size_t>(settings_.backlog, settings_.max_sessions);
-}
-
-bool ServerLoop::pending_slot() {
-  return shared_.pending.active() < settings_.max_pending || make_pending_room();
-}
-
-// Loop 0: starts waiting connections, oldest first, while the pending
-// budget has a slot (or one can be made by evicting a silent connection).
-void ServerLoop::admit_waiting() {
-  while (!waiting_room_.empty() && !stopping_ && pending_slot()) {
-    Fd fd = std::move(waiting_room_.front().first);
-    const SockAddr peer = waiting_room_.front().second;
-    waiting_room_.pop_front();
-    place(std::move(fd), peer);
-  }
-  // Still waiting: the next free slot wakes this loop (and a look every
-  // 100 ms finds silent connections that passed their grace).
-  if (!waiting_room_.empty()) shared_.pending.wait_for_slot();
-  if (budget_wait_ && waiting_room_.size() < waiting_room_capacity()) accept_paused_until_ = Clock::now();
-}
-
-// Counts an accepted connection as pending and hands it to a loop.
-void ServerLoop::place(Fd fd, const SockAddr& peer) {
-  shared_.connections.fetch_add(1, std::memory_order_relaxed);
-  shared_.pending.add(fd.get(), Clock::now());
-  if (settings_.keepalive) set_keepalive(fd.get(), true);
-  set_nodelay(fd.get());  // handshake flights go out at once (no Nagle delay)
-  ServerLoop& target = *(*peers_)[next_loop_];
-  next_loop_ = (next_loop_ + 1) % peers_->size();
-  if (&target == this) {
-    start_session(std::move(fd), peer);
-  } else {
-    target.adopt(std::move(fd), peer);
-  }
-}
-
-void ServerLoop::accept_some() {
-  const unsigned max_pending = settings_.max_pending;
-  if (max_pending != 0) admit_waiting();
-  for (int i = 0; i < kAcceptsPerWakeup && listener_; ++i) {
-    if (max_pending != 0 && waiting_room_.size() >= waiting_room_capacity()) {
-      // The waiting room is full too: the rest wait in the listen queue.
-      loop_.remove(listener_.get());
-      accept_paused_ = true;
-      budget_wait_ = true;
-      accept_paused_until_ = Clock::now() + std::chrono::milliseconds(100);
-      return;
-    }
-    SockAddr peer;
-    peer.len = sizeof peer.ss;
-    Fd fd(::accept4(listener_.get(), peer.get(), &peer.len, SOCK_NONBLOCK | SOCK_CLOEXEC));
-    if (!fd) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED) return;
-      // Out of descriptors or memory: pause accepting briefly instead of spinning.
-      unsigned long held = 0;
-      if (accept_err_log_.allow(Clock::now(), &held)) {
-        shared_.log.err(SYSLOGTLS_E_IO, SYSLOGTLS_REASON_IO,
-                        std::string("accept failed: ") + std::strerror(errno) + suppressed_note(held));
-      }
-      loop_.remove(listener_.get());
-      accept_paused_ = true;
-      accept_paused_until_ = Clock::now() + std::chrono::milliseconds(100);
-      return;
-    }
-    // Without an own pending budget, pending connections count against
-    // max_sessions; with one, only authenticated sessions do (checked again
-    // when a handshake completes).
-    const unsigned max = settings_.max_sessions;
-    const unsigned used = max_pending == 0 ? shared_.connections.load(std::memory_order_relaxed)
-                                           : shared_.authenticated.load(std::memory_order_relaxed);
-    if (max != 0 && used >= max) {
-      fd.reset();
-      refused_at_limit(peer);
-      continue;
-    }
-    if (max_pending != 0 && (!waiting_room_.empty() || !pending_slot())) {
-      // Every pending handshake is progressing: the connection waits, in
-      // order of arrival, without a TLS session (its bytes stay in its
-      // socket; the time it waits is the server's, not the peer's).
-      waiting_room_.emplace_back(std::move(fd), peer);
-      shared_.pending.wait_for_slot();
-      continue;
-    }
-    place(std::move(fd), peer);
-  }
-}
-
 void ServerLoop::start_session(Fd fd, const SockAddr& peer) {
   if (stopping_) {
     leave_pending(fd.get());
@@ -369,6 +274,10 @@ void ServerLoop::set_events(ServerSession& s, uint32_t events) {
 }
 
 void ServerLoop::on_event(uint64_t id, uint32_t events) {
+  if ((id & kWaitingToken) != 0) {
+    waiting_event(id, events);
+    return;
+  }
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return;  // closed earlier in this batch
   ServerSession& s = *it->second;
@@ -515,12 +424,13 @@ void ServerLoop::run_once() {
   };
   if (stopping_) bound(drain_deadline_);
   if (accept_paused_) bound(accept_paused_until_);
-  if (admit_due_ || (!waiting_room_.empty() && now >= next_admit_)) {
+  if (admit_due_ || (!room_.empty() && now >= next_admit_)) {
     admit_due_ = false;
+    expire_waiting(now);
     admit_waiting();
     next_admit_ = now + std::chrono::milliseconds(100);
   }
-  if (!waiting_room_.empty()) bound(next_admit_);
+  if (!room_.empty()) bound(next_admit_);
   if (index_ == 0) {
     if (now >= next_tick_) {
       shared_.governor.tick(now);

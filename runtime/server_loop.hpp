@@ -75,9 +75,18 @@ class ServerLoop final {
   void refused_at_limit(const SockAddr& peer);
   bool make_pending_room();
   bool pending_slot();
-  void admit_waiting();
+  // server_accept.cpp: the waiting room of loop 0.
+  static constexpr uint64_t kListenerToken = 1;
+  static constexpr uint64_t kWaitingToken = uint64_t{1} << 63;
   void place(Fd fd, const SockAddr& peer);
-  size_t waiting_room_capacity() const;
+  size_t room_capacity() const;
+  void enter_waiting(Fd fd, const SockAddr& peer);
+  void waiting_event(uint64_t token, uint32_t events);
+  void admit_waiting();
+  void expire_waiting(Clock::time_point now);
+  bool evict_oldest_silent(Clock::time_point now);
+  void drop_waiting(uint64_t token);
+  void close_waiting_room();
   void leave_pending(int fd);
   void handshake_progress(ServerSession& s, uint64_t received_before);
   bool take_session_slot(ServerSession& s);
@@ -129,10 +138,22 @@ class ServerLoop final {
   std::vector<syslogtls_frame> frames_;
   std::vector<uint64_t> ready_;  // sessions with data buffered inside GnuTLS
   bool budget_wait_ = false;         // loop 0: accepting waits for a pending slot
-  // Loop 0: accepted connections waiting for a pending slot, oldest first
-  // (at most max(backlog, max_sessions); beyond, the listen queue holds them).
-  std::deque<std::pair<Fd, SockAddr>> waiting_room_;
-  bool admit_due_ = false;           // a pending slot was freed
+  // Loop 0, TLS with a pending budget: the waiting room (server_accept.cpp).
+  // Accepted connections wait here, without a TLS session, until they have
+  // sent their first bytes (ready) and the pending budget has a slot for
+  // them; at most max(backlog, max_sessions), the oldest silent one is
+  // evicted when it is full.
+  struct Waiting {
+    Fd fd;
+    SockAddr peer;
+    Clock::time_point since;  // accepted
+    bool ready = false;       // bytes arrived: waits for a pending slot
+  };
+  std::unordered_map<uint64_t, Waiting> room_;  // by token (kWaitingToken | seq)
+  std::deque<uint64_t> silent_order_;           // tokens in order of arrival (stale ones skipped)
+  std::deque<uint64_t> ready_order_;
+  uint64_t next_waiting_ = 1;
+  bool admit_due_ = false;  // a pending slot was freed
   Clock::time_point next_admit_{};
   Clock::time_point next_tick_{};   // loop 0: next LogGovernor tick
   RateLimit oversize_log_, accept_err_log_;

@@ -345,6 +345,9 @@ std::string Listener::parameterNote(const syslogtls_event& ev) const {
         return " (maxSessionsPerPeer=" + std::to_string(cfg_.s.maxSessionsPerPeer) + ")";
       return " (maxSessions=" + std::to_string(cfg_.s.maxSessions) + ")";
     case SYSLOGTLS_REASON_EVICTED:
+      if (ev.text != nullptr && std::strstr(ev.text, "waiting room") != nullptr)
+        return " (the larger of socketBacklog=" + std::to_string(cfg_.s.socketBacklog) +
+               " and maxSessions=" + std::to_string(cfg_.s.maxSessions) + ")";
       return " (maxPendingHandshakes=" + std::to_string(cfg_.s.maxPendingHandshakes) + ")";
     case SYSLOGTLS_REASON_OVERSIZE:
       return " (maxFrameSize " + std::to_string(cfg_.s.maxFrameSize) + " bytes, oversizeMode " +

@@ -3,7 +3,8 @@
 # unknown tls.authMode, missing tls.keyFile, unreadable certificate file, port
 # out of range, tls="off" on a non-loopback address, unknown framing and
 # oversizeMode, port 0 without listenPortFileName, unknown ruleset, and
-# module(drainTimeout) out of range.  A good configuration passes.
+# module(drainTimeout) out of range, maxPendingHandshakes, maxSessionsPerPeer and
+# socketBacklog out of range.  A good configuration passes.
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 imtls_only || skip "imtls parameters only (TB_RECEIVER=imtcp)"
 
@@ -32,3 +33,11 @@ imtls_check_refuses "parameter 'tls\.expiryWarningDays' cannot be less than zero
 IMTLS_MODULE_PARAMS='drainTimeout="-5"'
 imtls_check_refuses "parameter 'drainTimeout'.*out of range \(was -5, allowed 0-60000 ms\); using 800"
 IMTLS_MODULE_PARAMS=
+# session budgets: pending handshakes, sessions per peer, the listen backlog
+imtls_check_refuses "parameter 'maxPendingHandshakes'.*out of range.*-1" 'maxPendingHandshakes="-1"'
+imtls_check_refuses "parameter 'maxPendingHandshakes'.*out of range.*2000000" 'maxPendingHandshakes="2000000"'
+imtls_check_refuses "parameter 'maxSessionsPerPeer'.*out of range.*-3" 'maxSessionsPerPeer="-3"'
+imtls_check_refuses "parameter 'socketBacklog'.*out of range.*0, allowed 1-65535" 'socketBacklog="0"'
+imtls_check_refuses "parameter 'socketBacklog'.*out of range.*70000" 'socketBacklog="70000"'
+imtls_conf chk 'maxPendingHandshakes="0"' 'maxSessionsPerPeer="2"' 'socketBacklog="64"' > "$T/chk.conf" || exit $?
+rsyslogd_check "$T/chk.conf" || fail "good budget values refused: $(cat "$T/check.out")"

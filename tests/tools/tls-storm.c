@@ -18,7 +18,9 @@
  * --silent is the attacker of the slowloris test instead: it keeps
  * CONNECTIONS TCP connections open that never send a byte, opens a new one
  * as soon as the receiver closes one, for --timeout seconds, and prints how
- * many the receiver closed (exit 0 unless it could not connect at all). */
+ * many the receiver closed (exit 0 unless it could not connect at all).
+ * With --partial each of them sends the first 3 bytes of a TLS handshake
+ * record and then nothing (an incomplete ClientHello). */
 #define _GNU_SOURCE 1
 #include <arpa/inet.h>
 #include <errno.h>
@@ -55,8 +57,8 @@ struct conn {
 static struct {
   const char *target, *ca, *cert, *key, *servername, *tag;
   unsigned port, count, per, sources, start, hold_ms, timeout_s;
-  int silent;
-} opt = {"127.0.0.1", NULL, NULL, NULL, "localhost", "tbstorm", 0, 100, 3, 1, 0, 0, 120, 0};
+  int silent, partial;
+} opt = {"127.0.0.1", NULL, NULL, NULL, "localhost", "tbstorm", 0, 100, 3, 1, 0, 0, 120, 0, 0};
 
 static gnutls_certificate_credentials_t creds;
 static int epfd;
@@ -280,7 +282,7 @@ static int silent_open(struct sockaddr_in *dst) {
   }
   struct epoll_event ev;
   memset(&ev, 0, sizeof ev);
-  ev.events = EPOLLIN | EPOLLRDHUP;
+  ev.events = EPOLLIN | EPOLLRDHUP | (opt.partial ? EPOLLOUT | EPOLLONESHOT : 0);
   ev.data.fd = fd;
   epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
   return fd;
@@ -314,6 +316,16 @@ static int run_silent(void) {
     for (int k = 0; k < n; ++k) {
       char buf[512];
       int fd = evs[k].data.fd;
+      if (opt.partial && (evs[k].events & EPOLLOUT) && !(evs[k].events & (EPOLLHUP | EPOLLERR))) {
+        /* connected: the incomplete ClientHello, then only watch for the close */
+        send(fd, "\x16\x03\x01", 3, MSG_NOSIGNAL);
+        struct epoll_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.events = EPOLLIN | EPOLLRDHUP;
+        ev.data.fd = fd;
+        epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+        continue;
+      }
       if (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0 && !(evs[k].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
         continue;
       epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
@@ -337,6 +349,7 @@ int main(int argc, char **argv) {
       {"tag", required_argument, NULL, 'T'}, {"sources", required_argument, NULL, 's'},
       {"start", required_argument, NULL, 'f'}, {"hold-ms", required_argument, NULL, 'H'},
       {"timeout", required_argument, NULL, 'w'}, {"silent", no_argument, NULL, 'Q'},
+      {"partial", no_argument, NULL, 'P'},
       {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   int ch;
   while ((ch = getopt_long(argc, argv, "t:p:c:n:s:h", longopts, NULL)) != -1) {
@@ -355,12 +368,13 @@ int main(int argc, char **argv) {
       case 'H': opt.hold_ms = (unsigned)strtoul(optarg, NULL, 10); break;
       case 'w': opt.timeout_s = (unsigned)strtoul(optarg, NULL, 10); break;
       case 'Q': opt.silent = 1; break;
+      case 'P': opt.partial = 1; break;
       default:
         fprintf(stderr,
                 "usage: tls-storm -p PORT --ca CA [--cert C --key K] [-t 127.0.0.1] [-c CONNECTIONS=100]\n"
                 "       [-n MESSAGES_PER_CONNECTION=3] [--start N] [--sources N] [--servername localhost]\n"
                 "       [--tag tbstorm] [--hold-ms MS] [--timeout SECONDS=120]\n"
-                "       tls-storm --silent -p PORT [-c CONNECTIONS] [--timeout SECONDS]\n");
+                "       tls-storm --silent [--partial] -p PORT [-c CONNECTIONS] [--timeout SECONDS]\n");
         return ch == 'h' ? 0 : 2;
     }
   }

@@ -64,10 +64,10 @@ TEST_CASE("pending board: a connection that sent its ClientHello is evicted only
   REQUIRE(b.pick(t0 + milliseconds(1500), kNever, &v));
   CHECK(v.id == 3100);
   CHECK_FALSE(b.pick(t0 + milliseconds(1500), kNever, &v));
-  // Progress restarts its silence; past the stall grace it may go.
+  // Progress restarts its silence; past the stall grace (5 s) it may go.
   b.progress(30, t0 + milliseconds(2000), false);
-  CHECK_FALSE(b.pick(t0 + milliseconds(4900), kNever, &v));
-  REQUIRE(b.pick(t0 + milliseconds(5100), kNever, &v));
+  CHECK_FALSE(b.pick(t0 + milliseconds(6900), kNever, &v));
+  REQUIRE(b.pick(t0 + milliseconds(7100), kNever, &v));
   CHECK(v.id == 3000);
   CHECK(v.hello);
 }

@@ -606,6 +606,15 @@ TEST_CASE("server: many concurrent TLS sessions over two loops keep per-session 
   CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_CLOSED) == size_t(kClients));
 }
 
+// A raw connection that sends the first bytes of a TLS record and then
+// nothing: it takes a pending slot (a silent one waits outside the budget).
+Fd partial_hello(unsigned port) {
+  Fd fd = raw_connect(port);
+  const char head[] = "\x16\x03\x01";
+  REQUIRE(::send(fd.get(), head, 3, MSG_NOSIGNAL) == 3);
+  return fd;
+}
+
 TEST_CASE("server: a full pending budget evicts the longest-silent connection for a newcomer") {
   Pki pki;
   Receiver r;
@@ -614,9 +623,9 @@ TEST_CASE("server: a full pending budget evicts the longest-silent connection fo
   srv->settings().max_sessions = 10;
   srv->listen();
   srv->start();
-  Fd first = raw_connect(srv->port());
+  Fd first = partial_hello(srv->port());
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  Fd second = raw_connect(srv->port());
+  Fd second = partial_hello(srv->port());
   // Both silent past the ClientHello grace (0.5 s): the next connection evicts the older one.
   std::this_thread::sleep_for(PendingBoard::kHelloGrace + std::chrono::milliseconds(200));
   Client good(pki.client_config(pki.client));
@@ -632,8 +641,36 @@ TEST_CASE("server: a full pending budget evicts the longest-silent connection fo
   CHECK(e.reason == SYSLOGTLS_REASON_EVICTED);
   CHECK(e.code == SYSLOGTLS_E_LIMIT);
   CHECK(e.text.find("the budget of 2 pending handshakes is full") != std::string::npos);
-  // The second silent one kept its slot: the newcomer's handshake freed one.
+  // The second one kept its slot: the newcomer's handshake freed one.
   pollfd p{second.get(), POLLIN, 0};
+  CHECK(::poll(&p, 1, 200) == 0);
+  srv->stop(1000);
+}
+
+TEST_CASE("server: silent connections wait outside the pending budget; a full waiting room evicts the oldest") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(), r);
+  srv->settings().max_pending = 1;
+  srv->settings().max_sessions = 2;
+  srv->settings().backlog = 2;  // waiting room: max(2, 2)
+  srv->listen();
+  srv->start();
+  Fd a = raw_connect(srv->port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Fd b = raw_connect(srv->port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Two silent ones fill the room; the budget (1) is untouched, so a client gets in.
+  Client good(pki.client_config(pki.client));
+  good.connect("127.0.0.1", srv->port(), "localhost", 10000);
+  good.send("<13>1 - h a - - - in\n", 21, 5000);
+  REQUIRE(r.wait_frames(1));
+  CHECK(closed_by_server(a.get()));  // the oldest silent one made room for the client
+  CHECK(r.wait_log("evicted: it sent nothing in"));
+  CHECK(r.all_logs().find("the waiting room of 2 connections is full") != std::string::npos);
+  INFO(r.all_logs());
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_HANDSHAKE_EVICTED) == 1);
+  pollfd p{b.get(), POLLIN, 0};
   CHECK(::poll(&p, 1, 200) == 0);
   srv->stop(1000);
 }
@@ -645,19 +682,32 @@ TEST_CASE("server: a handshake in progress is not evicted; the newcomer waits fo
   srv->settings().max_pending = 1;
   srv->listen();
   srv->start();
-  // A connection that has just connected is within its grace: a second
-  // client waits in the listen queue until the first is done, then gets in.
-  Fd silent = raw_connect(srv->port());
+  // A connection that has just sent its first bytes is within its grace: a
+  // second client waits until the first is gone, then gets in.
+  Fd early = partial_hello(srv->port());
   Client good(pki.client_config(pki.client));
   std::thread later([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    silent.reset();  // leaves: the slot is free
+    early.reset();  // leaves: the slot is free
   });
   good.connect("127.0.0.1", srv->port(), "localhost", 10000);
   later.join();
   good.send("<13>1 - h a - - - in\n", 21, 5000);
   REQUIRE(r.wait_frames(1));
   CHECK(ctr(*srv, SYSLOGTLS_CTR_HANDSHAKE_EVICTED) == 0);
+  srv->stop(1000);
+}
+
+TEST_CASE("server: a silent connection in the waiting room is refused after the handshake timeout") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(300), r);
+  srv->listen();
+  srv->start();
+  Fd raw = raw_connect(srv->port());
+  CHECK(r.wait_log("refused: TLS handshake not completed within 300 ms: the peer sent nothing for that long"));
+  CHECK(closed_by_server(raw.get()));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_HANDSHAKE_FAILED) == 1);
   srv->stop(1000);
 }
 
