@@ -563,15 +563,22 @@ SYSLOGTLS_API int syslogtls_server_set_max_frame(syslogtls_server *srv, size_t m
  * pending handshakes completed at once, after its handshake with a TLS
  * access_denied alert (reason SYSLOGTLS_REASON_LIMIT). */
 SYSLOGTLS_API int syslogtls_server_set_max_sessions(syslogtls_server *srv, unsigned max_sessions);
-/* Budget of connections still in the TLS handshake and peer check (default
- * 250). When it is full, a new connection evicts the pending connection
- * silent longest: first one that has sent no complete ClientHello for at
- * least 0.5 s, else one whose handshake has made no progress for at least
- * 3 s (reason SYSLOGTLS_REASON_EVICTED, counter
- * SYSLOGTLS_CTR_HANDSHAKE_EVICTED); a handshake that is progressing is
- * never evicted: if all are, new connections wait in the listen queue until
- * one finishes. Bytes that wait for the server are not the peer's silence.
- * 0 = no own budget: pending connections count against max_sessions. */
+/* Budget of connections in the TLS handshake and peer check (default 250).
+ * TLS server: an accepted connection first waits without a TLS session
+ * until it has sent its first bytes (at most max(backlog, max_sessions)
+ * such connections; when full, the oldest that has sent nothing is evicted
+ * for a newcomer; one that sends nothing is refused when the handshake
+ * timeout has passed since accept). It then takes a pending slot. When the
+ * budget is full, a newcomer evicts the pending connection silent longest:
+ * first one that has sent no complete ClientHello for at least 0.5 s, else
+ * one whose handshake has made no progress for at least 5 s (reason
+ * SYSLOGTLS_REASON_EVICTED, counter SYSLOGTLS_CTR_HANDSHAKE_EVICTED); a
+ * handshake that is progressing is never evicted: if all are, newcomers
+ * wait in order of arrival. The handshake timeout counts only the peer's
+ * silence: it restarts with each byte the peer sends, and time waiting for
+ * the server does not count. 0 = no own budget: pending connections count
+ * against max_sessions (and plaintext servers, which have no handshake,
+ * refuse connections over a full budget). */
 SYSLOGTLS_API int syslogtls_server_set_max_pending_handshakes(syslogtls_server *srv, unsigned max_pending);
 /* Authenticated sessions per peer IP address; 0 = no limit (default). Over
  * it the connection is refused after the handshake with a TLS access_denied
