@@ -49,10 +49,10 @@ void ServerLoop::adopt(Fd fd, const SockAddr& peer) {
   loop_.wake();
 }
 
-void ServerLoop::evict(uint64_t session_id, bool hello, unsigned silent_ms) {
+void ServerLoop::evict(uint64_t session_id, bool hello, unsigned silent_ms, Clock::time_point picked_at) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    evictions_.push_back(Eviction{session_id, hello, silent_ms});
+    evictions_.push_back(Eviction{session_id, hello, silent_ms, picked_at});
     has_commands_.store(true, std::memory_order_release);
   }
   loop_.wake();
@@ -113,8 +113,9 @@ void ServerLoop::process_commands() {
     ServerSession& s = *it->second;
     // Progress since it was picked (or bytes waiting for us): keep it; the
     // budget is exceeded by one until a pending connection leaves.
-    const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - s.quiet_since);
-    if (silent.count() < static_cast<long long>(e.silent_ms) || unread_bytes(s.fd.get())) continue;
+    if (s.quiet_since > e.picked_at || unread_bytes(s.fd.get())) continue;
+    const auto silent = std::chrono::milliseconds(e.silent_ms) +
+                        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - e.picked_at);
     shared_.count(SYSLOGTLS_CTR_HANDSHAKE_EVICTED);
     const std::string what = e.hello ? "its TLS handshake made no progress for " + std::to_string(silent.count()) + " ms"
                                      : "it sent no complete TLS ClientHello in " + std::to_string(silent.count()) + " ms";
@@ -172,8 +173,10 @@ void ServerLoop::leave_pending(int fd) {
 // connection to evict it. false if every pending handshake is progressing.
 bool ServerLoop::make_pending_room() {
   PendingBoard::Victim v;
-  if (!shared_.pending.pick(Clock::now(), [this](int fd) { return unread_bytes(fd); }, &v)) return false;
-  if (v.loop < peers_->size()) (*peers_)[v.loop]->evict(v.id, v.hello, static_cast<unsigned>(v.silent.count()));
+  const auto now = Clock::now();
+  if (!shared_.pending.pick(now, [this](int fd) { return unread_bytes(fd); }, &v)) return false;
+  if (v.loop < peers_->size())
+    (*peers_)[v.loop]->evict(v.id, v.hello, static_cast<unsigned>(v.silent.count()), now);
   return true;
 }
 
@@ -249,11 +252,11 @@ void ServerLoop::start_session(Fd fd, const SockAddr& peer) {
   ServerSession& s = *owned;
   s.events = EPOLLIN;
   sessions_.emplace(id, std::move(owned));
+  // The handshake timeout counts the peer's silence from here (time in the
+  // waiting room and in adopt() was the server's).
+  s.quiet_since = Clock::now();
   shared_.pending.start(s.fd.get(), index_, id);
   if (s.tls) {
-    // The handshake timeout counts the peer's silence from here (time in
-    // the accept queue and in adopt() was the server's).
-    s.quiet_since = Clock::now();
     if (s.handshake_ms != 0) timers_.add(s.quiet_since + std::chrono::milliseconds(s.handshake_ms), s.id, s.timer_gen);
     do_handshake(s);
   } else {

@@ -51,7 +51,7 @@ class ServerLoop final {
   // Any thread: closes session_id if it is still in its handshake (it was
   // picked for eviction: the pending budget is full). hello/silent_ms
   // describe it for the log line.
-  void evict(uint64_t session_id, bool hello, unsigned silent_ms);
+  void evict(uint64_t session_id, bool hello, unsigned silent_ms, Clock::time_point picked_at);
   // Any thread: a pending slot became free; loop 0 accepts again if it
   // waited for one.
   void wake_accept();
@@ -123,6 +123,7 @@ class ServerLoop final {
     uint64_t id;
     bool hello;
     unsigned silent_ms;
+    Clock::time_point picked_at;
   };
   std::vector<Eviction> evictions_;
   bool accept_wake_ = false;

@@ -29,8 +29,7 @@ std::string subject_note(const std::string& subject) {
 void ServerShared::report(const ServerSession& s, int kind, int level, int code, int reason,
                           const std::string& text) const noexcept {
   try {
-    const_cast<LogGovernor&>(governor).event(Clock::now(), kind, level, code, reason,
-                                             EventPeer{&s.ip, s.port, &s.peer_subject()}, text);
+    governor.event(Clock::now(), kind, level, code, reason, EventPeer{&s.ip, s.port, &s.peer_subject()}, text);
   } catch (...) {
     // out of memory while counting: the line is lost, the session goes on
   }

@@ -82,7 +82,7 @@ struct ServerShared {
   std::atomic<unsigned> open_sessions{0};       // past on_open
   std::atomic<unsigned> authenticated{0};       // past the handshake, counted against max_sessions
   PendingBoard pending;                         // connections in the handshake (all loops)
-  LogGovernor governor;                         // rate limits and summaries of per-connection lines
+  mutable LogGovernor governor;                 // rate limits and summaries of per-connection lines (own mutex)
 
   // Authenticated sessions per peer IP address (only with max_per_peer).
   // true: a slot for ip was taken; false: the per-peer limit is reached.

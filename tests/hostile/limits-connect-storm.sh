@@ -22,7 +22,7 @@ imtls_conf recv 'maxSessions="20000"' > "$T/recv.conf" || exit $?
 mod=$(imtls_module) || exit $?
 cat >> "$T/recv.conf" <<EOF2
 input(type="imtls" name="slow" port="0" listenPortFileName="$T/slow.port" maxSessions="300"
-      tls.handshakeTimeout="3" tls.caFile="$CERTS/ca.pem" tls.certFile="$CERTS/server-cert.pem"
+      tls.handshakeTimeout="3" socketBacklog="512" tls.caFile="$CERTS/ca.pem" tls.certFile="$CERTS/server-cert.pem"
       tls.keyFile="$CERTS/server-key.pem")
 EOF2
 start_rsyslogd recv "$T/recv.conf" "$T/recv.port" "$T/slow.port"
