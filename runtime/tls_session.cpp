@@ -242,6 +242,10 @@ Io TlsSession::fail_handshake(int rc) {
     return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL,
                 who + ": no common TLS parameters (cipher suite, group or signature "
                       "algorithm; see the priority string): " + gnutls_strerror(rc));
+  if (rc == GNUTLS_E_HANDSHAKE_TOO_LARGE)
+    return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL,
+                who + " refused: a TLS handshake message (such as the certificate chain) is larger than the "
+                      "handshake limit: " + gnutls_strerror(rc));
   if (rc == GNUTLS_E_PREMATURE_TERMINATION || m.eof)
     return fail(SYSLOGTLS_E_IO, SYSLOGTLS_REASON_CLOSED, who + ": connection closed by the peer during the TLS handshake");
   return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL, who + ": TLS handshake failed: " + gnutls_strerror(rc));
