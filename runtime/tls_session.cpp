@@ -289,7 +289,12 @@ Io TlsSession::fail_record(int rc, const char* what) {
     return fail(SYSLOGTLS_E_REJECTED_BY_PEER, SYSLOGTLS_REASON_REJECTED_BY_PEER,
                 who + " rejected us: TLS alert '" + (name ? name : "unknown") + "'");
   }
-  return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL, who + ": TLS error while " + what + ": " + gnutls_strerror(rc));
+  std::string note;
+  if (rc == GNUTLS_E_UNEXPECTED_PACKET)
+    note = " (a handshake message on the established session, such as a TLS 1.2 renegotiation request: "
+           "renegotiation is not supported)";
+  return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL,
+              who + ": TLS error while " + what + ": " + gnutls_strerror(rc) + note);
 }
 
 Io TlsSession::read(void* buf, size_t cap, size_t* got) {
