@@ -21,6 +21,13 @@ using x509::fingerprint_of;
 using x509::utc_date;
 using x509::names_of;
 
+// Bounds of a peer's chain, checked before it is verified. GnuTLS itself
+// bounds a handshake message (the chain arrives in one) and verifies at
+// most 16 certificates; a longer chain would be reported as an unknown
+// issuer, and a real chain is a few KB.
+constexpr unsigned kMaxChainCertificates = 16;
+constexpr size_t kMaxChainBytes = 64 * 1024;
+
 PeerVerdict refuse(int reason, std::string why) {
   PeerVerdict v;
   v.reason = reason;
@@ -167,6 +174,16 @@ PeerVerdict check_peer_certificate(gnutls_session_t s, const TlsConfig& cfg, con
     return n == 0 ? refuse(SYSLOGTLS_REASON_NO_CERTIFICATE, "no certificate presented")
                   : refuse(SYSLOGTLS_REASON_CERT_INVALID, "certificate cannot be parsed");
   }
+  size_t chain_bytes = 0;
+  for (unsigned i = 0; i < n; ++i) chain_bytes += certs[i].size;
+  if (n > kMaxChainCertificates)
+    return refuse(SYSLOGTLS_REASON_CERT_INVALID,
+                  "certificate chain too long: " + std::to_string(n) + " certificates presented (at most " +
+                      std::to_string(kMaxChainCertificates) + ")");
+  if (chain_bytes > kMaxChainBytes)
+    return refuse(SYSLOGTLS_REASON_CERT_INVALID,
+                  "certificate chain too large: " + std::to_string(chain_bytes) + " bytes presented (at most " +
+                      std::to_string(kMaxChainBytes) + ")");
   if (mode == SYSLOGTLS_AUTH_X509_FINGERPRINT) return check_fingerprint(cfg, certs[0]);
   unsigned status = 0;
   int rc = gnutls_certificate_verify_peers2(s, &status);

@@ -359,8 +359,7 @@ void ServerLoop::on_timer(uint64_t id, uint32_t gen) {
   s.failed = true;
   shared_.report(s, SYSLOGTLS_EVENT_SESSION_FAILED, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_TIMEOUT,
                  SYSLOGTLS_REASON_IDLE_TIMEOUT,
-                 "session with peer " + s.endpoint() + " closed: idle for " +
-                     std::to_string(settings_.idle_timeout_s) + " s");
+                 idle_close_text(s, settings_.idle_timeout_s));
   close_session(s);
 }
 

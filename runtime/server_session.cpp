@@ -26,6 +26,13 @@ std::string subject_note(const std::string& subject) {
 
 }  // namespace
 
+std::string idle_close_text(const ServerSession& s, unsigned idle_timeout_s) {
+  const std::string secs = std::to_string(idle_timeout_s) + " s";
+  if (s.decoder.at_boundary()) return "session with peer " + s.endpoint() + " closed: idle for " + secs;
+  return "session with peer " + s.endpoint() + subject_note(s.subject) +
+         " closed: frame not completed within " + secs + " (frame-progress timeout, idleTimeout)";
+}
+
 void ServerShared::report(const ServerSession& s, int kind, int level, int code, int reason,
                           const std::string& text) const noexcept {
   try {
@@ -188,9 +195,14 @@ void ServerLoop::do_read(ServerSession& s) {
       if (!s.tls) break;  // one recv() already took what the socket had
     }
     if (filled > 0) {
-      if (settings_.idle_timeout_s != 0) s.last_activity = Clock::now();
+      const bool starts_frame = s.decoder.at_boundary();
       if (!deliver(s, filled)) return;  // session closed on a frame error
       if (sessions_.find(id) == sessions_.end()) return;
+      // Frame progress, not bytes, is activity: data that starts a frame or
+      // completes one resets the idle timer; bytes that only extend a pending
+      // frame do not, so a peer trickling a frame (one byte a second) is freed
+      // when that frame is not complete within idleTimeout.
+      if (settings_.idle_timeout_s != 0 && (starts_frame || !frames_.empty())) s.last_activity = Clock::now();
     }
     // Paused: stop here unless the stream already ended (nothing more to hold back).
     if (s.paused && r != Io::closed && r != Io::failed) return;

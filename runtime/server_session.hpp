@@ -157,4 +157,8 @@ struct ServerSession final : syslogtls_conn {
   bool authenticated = false; // counted in ServerShared::authenticated (and its peer slot)
 };
 
+// The log line of a session closed by the idle timer: "idle for N s" at a
+// frame boundary, "frame not completed within N s" inside a frame.
+std::string idle_close_text(const ServerSession& s, unsigned idle_timeout_s);
+
 }  // namespace syslogtls

@@ -242,6 +242,10 @@ Io TlsSession::fail_handshake(int rc) {
     return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL,
                 who + ": no common TLS parameters (cipher suite, group or signature "
                       "algorithm; see the priority string): " + gnutls_strerror(rc));
+  if (rc == GNUTLS_E_HANDSHAKE_TOO_LARGE)
+    return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL,
+                who + " refused: a TLS handshake message (such as the certificate chain) is larger than the "
+                      "handshake limit: " + gnutls_strerror(rc));
   if (rc == GNUTLS_E_PREMATURE_TERMINATION || m.eof)
     return fail(SYSLOGTLS_E_IO, SYSLOGTLS_REASON_CLOSED, who + ": connection closed by the peer during the TLS handshake");
   return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL, who + ": TLS handshake failed: " + gnutls_strerror(rc));
@@ -285,7 +289,12 @@ Io TlsSession::fail_record(int rc, const char* what) {
     return fail(SYSLOGTLS_E_REJECTED_BY_PEER, SYSLOGTLS_REASON_REJECTED_BY_PEER,
                 who + " rejected us: TLS alert '" + (name ? name : "unknown") + "'");
   }
-  return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL, who + ": TLS error while " + what + ": " + gnutls_strerror(rc));
+  std::string note;
+  if (rc == GNUTLS_E_UNEXPECTED_PACKET)
+    note = " (a handshake message on the established session, such as a TLS 1.2 renegotiation request: "
+           "renegotiation is not supported)";
+  return fail(SYSLOGTLS_E_TLS, SYSLOGTLS_REASON_TLS_PROTOCOL,
+              who + ": TLS error while " + what + ": " + gnutls_strerror(rc) + note);
 }
 
 Io TlsSession::read(void* buf, size_t cap, size_t* got) {

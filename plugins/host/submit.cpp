@@ -40,8 +40,8 @@ RateLimiter::~RateLimiter() {
   if (rl_ != nullptr) ratelimitDestruct(rl_);
 }
 
-SubmitBatch::SubmitBatch(rs::ratelimit_t* rl) noexcept : rl_(rl), ms_() {  // msgs_ filled as used
-  ms_.maxElem = kMax;
+SubmitBatch::SubmitBatch(rs::ratelimit_t* rl, short max) noexcept : rl_(rl), ms_() {  // msgs_ filled as used
+  ms_.maxElem = max < 1 || max > kMax ? kMax : max;
   ms_.nElem = 0;
   ms_.ppMsgs = msgs_;
 }

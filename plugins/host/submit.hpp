@@ -56,7 +56,8 @@ class RateLimiter final {
 class SubmitBatch final {
  public:
   static constexpr short kMax = 1024;
-  explicit SubmitBatch(rs::ratelimit_t* rl) noexcept;
+  // max: messages per hand-over to the queue (1..kMax).
+  explicit SubmitBatch(rs::ratelimit_t* rl, short max = kMax) noexcept;
   ~SubmitBatch() { flush(); }
   SubmitBatch(const SubmitBatch&) = delete;
   SubmitBatch& operator=(const SubmitBatch&) = delete;

@@ -30,6 +30,9 @@ void callbackGuard(const char* what, Fn&& fn) {
   });
 }
 
+// Messages per hand-over to rsyslog's queue (see submit()).
+constexpr short kSubmitChunk = 32;
+
 }  // namespace
 
 Listener::Listener(const ListenerConfig& cfg) : cfg_(cfg), logPrefix_("imtls[" + cfg.s.name + "]: ") {
@@ -250,7 +253,12 @@ int Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t
   const int ipLen = static_cast<int>(std::strlen(ip));
   const auto* ipU = reinterpret_cast<const rs::uchar*>(ip);
   uint64_t queued = 0;
-  host::SubmitBatch batch(ratelimiter_ ? ratelimiter_->get() : nullptr);
+  // Back-pressure: each message waits while the queue is at its full-delay
+  // mark (eFLOWCTL_FULL_DELAY), so the loop stops reading and TCP holds the
+  // sender back, instead of rsyslog dropping it after queue.timeoutEnqueue.
+  // rsyslog wakes its queue workers only when a hand-over ends: small
+  // hand-overs keep a worker woken while this thread waits.
+  host::SubmitBatch batch(ratelimiter_ ? ratelimiter_->get() : nullptr, kSubmitChunk);
   HostnamePolicy* const policy = st->hostnamePolicy();
   for (size_t i = 0; i < n; ++i) {
     if (frames[i].len == 0) continue;
@@ -289,7 +297,7 @@ int Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t
     }
     MsgSetRawMsg(m.get(), raw, rawLen);
     MsgSetInputName(m.get(), inputName_.get());
-    MsgSetFlowControlType(m.get(), rs::eFLOWCTL_LIGHT_DELAY);
+    MsgSetFlowControlType(m.get(), rs::eFLOWCTL_FULL_DELAY);
     host::setMsgFlags(m.get(), rs::NEEDS_PARSING | rs::PARSE_HOSTNAME);
     MsgSetRcvFromStr(m.get(), ipU, ipLen, st->fromHost.cache());
     MsgSetRcvFromIPStr(m.get(), ipU, ipLen, st->fromHostIp.cache());

@@ -488,6 +488,43 @@ TEST_CASE("server: an idle session is closed after the idle timeout") {
   srv->stop(1000);
 }
 
+TEST_CASE("server: frame progress, not bytes, keeps a session out of the idle timeout") {
+  Receiver r;
+  auto srv = make_server(nullptr, r);
+  srv->settings().framing = SYSLOGTLS_FRAMING_OCTET_COUNTED;
+  srv->settings().idle_timeout_s = 1;
+  srv->listen();
+  srv->start();
+  // one frame every 400 ms: progress, the session stays for 2.4 s
+  Fd good = raw_connect(srv->port());
+  REQUIRE(r.wait([&] { return r.opened == 1; }));
+  for (int i = 0; i < 6; ++i) {
+    REQUIRE(::send(good.get(), "2 ok", 4, MSG_NOSIGNAL) == 4);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  }
+  REQUIRE(r.wait_frames(6));
+  {
+    std::lock_guard<std::mutex> l(r.mu);
+    CHECK(r.closed == 0);
+  }
+  // one byte every 300 ms of a 30-byte frame: closed although bytes keep coming
+  Fd slow = raw_connect(srv->port());
+  REQUIRE(r.wait([&] { return r.opened == 2; }));
+  const char* frame = "30 abcdefghijklmnopqrstuvwxyz0123";
+  const auto start = std::chrono::steady_clock::now();
+  bool closed = false;
+  for (int i = 0; i < 20 && !closed; ++i) {
+    if (::send(slow.get(), frame + i, 1, MSG_NOSIGNAL) != 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::lock_guard<std::mutex> l(r.mu);
+    closed = r.closed >= 1;
+  }
+  REQUIRE(r.wait([&] { return r.closed == 1; }));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));
+  CHECK(r.wait_log("closed: frame not completed within 1 s"));
+  srv->stop(1000);
+}
+
 TEST_CASE("server: on_open may refuse a session") {
   Receiver r;
   auto srv = make_server(nullptr, r);
