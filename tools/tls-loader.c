@@ -51,6 +51,7 @@ typedef struct options {
   unsigned threads;
   int sequential;
   int connect_only;
+  int no_resume;
   int fill;
   int framing;
   int plain;
@@ -75,6 +76,7 @@ typedef struct job {
   unsigned long long n;
   unsigned long long sent;
   int rc;
+  int resumed;
   char error[512];
   char tls_version[64];
   char cipher[128];
@@ -97,6 +99,8 @@ static void usage(FILE *f) {
           "                           first, then each sends, then all close (default: one thread\n"
           "                           per connection, up to %d connections)\n"
           "      --connect-only       open and close the connections, send no message\n"
+          "      --no-resume          no TLS session resumption (default: a connection resumes the\n"
+          "                           session of an earlier one to the same target)\n"
           "  -F, --framing MODE       octet-counted (default) or lf\n"
           "      --plain              plaintext TCP instead of TLS\n"
           "      --ca FILE            CA certificate(s) to verify the receiver\n"
@@ -191,6 +195,7 @@ static int job_connect(job *j) {
   }
   snprintf(j->tls_version, sizeof j->tls_version, "%s", syslogtls_client_tls_version(j->cl));
   snprintf(j->cipher, sizeof j->cipher, "%s", syslogtls_client_cipher(j->cl));
+  j->resumed = syslogtls_client_resumed(j->cl);
   return 0;
 }
 
@@ -311,7 +316,7 @@ static double now_seconds(void) {
 
 static void parse_options(int argc, char **argv, options *o) {
   enum { O_START = 256, O_SEQ, O_PLAIN, O_CA, O_CERT, O_KEY, O_AUTH, O_PEER, O_SNI, O_PRIO, O_SOURCE,
-         O_TIMEOUT, O_BATCH, O_HOSTNAME, O_TAG, O_THREADS, O_CONNECT_ONLY, O_PER_RECORD };
+         O_TIMEOUT, O_BATCH, O_HOSTNAME, O_TAG, O_THREADS, O_CONNECT_ONLY, O_PER_RECORD, O_NO_RESUME };
   static const struct option longopts[] = {
       {"target", required_argument, NULL, 't'},   {"port", required_argument, NULL, 'p'},
       {"count", required_argument, NULL, 'n'},    {"start", required_argument, NULL, O_START},
@@ -325,7 +330,7 @@ static void parse_options(int argc, char **argv, options *o) {
       {"batch", required_argument, NULL, O_BATCH},    {"hostname", required_argument, NULL, O_HOSTNAME},
       {"tag", required_argument, NULL, O_TAG},        {"verbose", no_argument, NULL, 'v'},
       {"threads", required_argument, NULL, O_THREADS}, {"connect-only", no_argument, NULL, O_CONNECT_ONLY},
-      {"per-record", required_argument, NULL, O_PER_RECORD},
+      {"per-record", required_argument, NULL, O_PER_RECORD}, {"no-resume", no_argument, NULL, O_NO_RESUME},
       {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0}};
   unsigned long long v;
   int c;
@@ -383,6 +388,7 @@ static void parse_options(int argc, char **argv, options *o) {
         o->threads = (unsigned)v;
         break;
       case O_CONNECT_ONLY: o->connect_only = 1; break;
+      case O_NO_RESUME: o->no_resume = 1; break;
       case O_PER_RECORD:
         if (strcmp(optarg, "fill") == 0) {
           o->fill = 1;
@@ -425,6 +431,10 @@ static syslogtls_tls_config *make_tls(const options *o) {
   if (rc == SYSLOGTLS_OK && o->ca != NULL) { what = "--ca"; rc = syslogtls_tls_config_set_ca_file(cfg, o->ca); }
   if (rc == SYSLOGTLS_OK && o->cert != NULL) { what = "--cert"; rc = syslogtls_tls_config_set_cert_file(cfg, o->cert); }
   if (rc == SYSLOGTLS_OK && o->key != NULL) { what = "--key"; rc = syslogtls_tls_config_set_key_file(cfg, o->key); }
+  if (rc == SYSLOGTLS_OK && o->no_resume) {
+    what = "--no-resume";
+    rc = syslogtls_tls_config_set_session_resumption(cfg, 0);
+  }
   if (rc == SYSLOGTLS_OK && o->priority != NULL) {
     what = "--priority";
     rc = syslogtls_tls_config_set_priority(cfg, o->priority);
@@ -453,7 +463,7 @@ int main(int argc, char **argv) {
   pthread_t *threads;
   syslogtls_tls_config *tls = NULL;
   unsigned long long next, sent = 0;
-  unsigned k, started = 0, nfailed = 0;
+  unsigned k, started = 0, nfailed = 0, nresumed = 0;
   double connected_at;
   int failed = 0;
   double t0, elapsed;
@@ -548,6 +558,7 @@ int main(int argc, char **argv) {
 
   for (k = 0; k < o.connections; ++k) {
     sent += jobs[k].sent;
+    if (jobs[k].resumed) ++nresumed;
     if (jobs[k].rc != 0) {
       ++nfailed;
       if (nfailed <= 10) fprintf(stderr, "syslogtls-loader: %s\n", jobs[k].error);
@@ -567,6 +578,7 @@ int main(int argc, char **argv) {
             (double)ru.ru_stime.tv_usec / 1e6;
     printf("syslogtls-loader: connections %u of %u completed", o.connections - nfailed, o.connections);
     if (connected_at > 0) printf(", all open after %.3f s", connected_at - t0);
+    if (!o.plain) printf(", %u resumed", nresumed);
     printf("; cpu %.3f s", cpu);
     if (sent > 0) printf(", %.3f us/msg", cpu * 1e6 / (double)sent);
     printf("\n");

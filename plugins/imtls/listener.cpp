@@ -141,6 +141,7 @@ void Listener::activate() {
       {"sessions.refused", SYSLOGTLS_CTR_SESSIONS_REFUSED}, {"handshake.failed", SYSLOGTLS_CTR_HANDSHAKE_FAILED},
       {"frames.oversize", SYSLOGTLS_CTR_FRAMES_OVERSIZE},   {"frames.invalid", SYSLOGTLS_CTR_FRAMES_INVALID},
       {"bytes.received", SYSLOGTLS_CTR_BYTES_RECEIVED},     {"sessions.drainTimeout", SYSLOGTLS_CTR_DRAIN_TIMEOUT},
+      {"sessions.resumed", SYSLOGTLS_CTR_SESSIONS_RESUMED},
   };
   if (server_ != nullptr) {
     for (const auto& c : kCounters) stats->addCounter(c.name, syslogtls_server_counter(server_.get(), c.id), false);
