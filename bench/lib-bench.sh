@@ -317,12 +317,16 @@ wait_no_sessions() {
     done
 }
 
-# bench_connect SCENARIO N CERT: N sessions open (8 loader threads, all held
+# bench_connect SCENARIO N CERT [resumed]: N sessions open (64 loader threads, all held
 # open until every one is), then close; time until all are open and the
 # receiver's CPU per handshake (the close included). CERT: server (ECDSA
-# P-256) or server-rsa (RSA-2048).
+# P-256) or server-rsa (RSA-2048). Full handshakes (the loader's --no-resume),
+# or with "resumed": one warm-up connection first, then the N sessions resume
+# its TLS session where the peer issued a ticket (the count is in the
+# extra column).
 bench_connect() {
-    b_sc=$1 b_n=$2 b_cert=$3
+    b_sc=$1 b_n=$2 b_cert=$3 b_mode=${4:-full}
+    if [ "$b_mode" = resumed ]; then b_lopt=--warmup; else b_lopt=--no-resume; fi
     echo "bench: $b_sc: $b_n sessions connect, server key $b_cert"
     b_r=1
     while [ $b_r -le "$RUNS" ]; do
@@ -330,7 +334,7 @@ bench_connect() {
             case $b_p in plain) continue ;; esac
             start_receiver "$b_p" rcv "$b_cert" $((b_n * 2))
             b_c0=$(cpu_ticks $RPIDS)
-            run_load --connect-only -c "$b_n" --threads 8 --timeout 60000
+            run_load --connect-only -c "$b_n" --threads 64 --timeout 60000 $b_lopt
             b_lrc=$?
             wait_no_sessions "$RPORT"
             b_c1=$(cpu_ticks $RPIDS)
@@ -342,8 +346,10 @@ bench_connect() {
                 b_st=failed
                 echo "$b_sc $b_p run $b_r: $(grep 'connections .* of' "$T/loader.out")" >> "$NOTES"
             fi
+            b_res=""
+            [ "$b_mode" = resumed ] && b_res=$(sed -n 's/.*, \([0-9]*\) resumed.*/\1/p' "$T/loader.out")
             record "$b_sc" "$b_p" "$b_r" "$b_st" "$b_n" "$b_secs" "$b_rate" "$(per_unit $((b_c1 - b_c0)) "$b_n")" "" \
-                "$(loader_cpu "$T/loader.out" "$b_n")" ""
+                "$(loader_cpu "$T/loader.out" "$b_n")" "$b_res"
         done
         b_r=$((b_r + 1))
     done
@@ -369,7 +375,7 @@ bench_many() {
             b_pid=${RPIDS%% *}
             b_k0=$(kib_of "$b_pid" VmRSS)
             b_c0=$(cpu_ticks $RPIDS)
-            run_load -n "$b_m" --start 1 -c "$b_n" --threads 8 --timeout 120000
+            run_load -n "$b_m" --start 1 -c "$b_n" --threads 64 --timeout 120000 --no-resume
             b_lrc=$?
             wait_output "$ROUT" "$b_m" 120
             b_k1=$(kib_of "$b_pid" VmHWM)
@@ -465,7 +471,7 @@ bench_markdown() {
     echo "and the loader. Ratios: imtls/omtls divided by the peer, same invocation (connect and many: the"
     echo "peer's time divided by imtls's, i.e. how many times faster)."
     echo
-    echo "| scenario | peer | runs ok | msg/s (sessions/s) | time s | receiver CPU µs | sender CPU µs | loader CPU µs | KiB/session | imtls ratio (rate) | imtls ratio (receiver CPU) | imtls ratio (sender CPU) |"
+    echo "| scenario | peer | runs ok | msg/s (sessions/s) | time s | receiver CPU µs | sender CPU µs | loader CPU µs | KiB/session (many), resumed (connect-resumed) | imtls ratio (rate) | imtls ratio (receiver CPU) | imtls ratio (sender CPU) |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
     awk -F, 'NR > 1 { k = $1 SUBSEP $2; line[++n] = $0; rate[k] = $5; secs[k] = $8; recv[k] = $9; send[k] = $10 }
         function ratio(a, b) { if (a == "" || b == "" || b + 0 == 0) return "-"; return sprintf("%.2f×", a / b) }
@@ -478,6 +484,13 @@ bench_markdown() {
                       (p == "imtls" && s == "forward") ? "omtls->imtls" : (p == "gtls" && s == "forward") ? "omfwd->imtcp (gtls)" : p,
                       f[3], f[4], rt, f[8], f[9], (f[10] == "" ? "-" : f[10]), f[11], (f[12] == "" ? "-" : f[12]), r, rc, sc } }' \
         "$RESULTS/summary.csv"
+    # the resumed handshake against a full one, receiver CPU, per peer
+    awk -F, 'NR > 1 && $1 == "connect-ecdsa" { full[$2] = $9 } NR > 1 && $1 == "connect-resumed" { res[$2] = $9; n[$2] = $12 }
+        END { first = 1
+              for (p in res) if (full[p] != "" && res[p] != "" && full[p] > 0) {
+                  if (first) { print ""; first = 0 }
+                  printf "Resumed handshake, %s: receiver %s µs per resumed handshake (%s resumed) vs %s µs per full one (ECDSA P-256): %.2f× (target for imtls: ≤ 0.3×)\n\n",
+                      p, res[p], (n[p] == "" ? "0" : n[p]), full[p], res[p] / full[p] } }' "$RESULTS/summary.csv"
     if [ -s "$NOTES" ]; then
         echo
         echo "Notes:"

@@ -29,7 +29,8 @@
 #   BENCH_PEERS="..."    peers to run (default: all of imtls gtls ossl plain
 #                        stunnel syslog-ng)
 #   BENCH_SCENARIOS="..." scenarios (default: all of bulk-1 bulk-16 rec-1
-#                        rec-16 forward connect-ecdsa connect-rsa many)
+#                        rec-16 forward connect-ecdsa connect-rsa
+#                        connect-resumed many)
 #   BENCH_N_BULK, BENCH_N_REC, BENCH_N_FWD, BENCH_CONNECT, BENCH_MANY
 #                        message and session counts
 set -u
@@ -60,7 +61,7 @@ else
     N_CONNECT=${BENCH_CONNECT:-1000} N_MANY=${BENCH_MANY:-10000}
 fi
 PEERS=${BENCH_PEERS:-imtls gtls ossl plain stunnel syslog-ng}
-SCENARIOS=${BENCH_SCENARIOS:-bulk-1 bulk-16 rec-1 rec-16 forward connect-ecdsa connect-rsa many}
+SCENARIOS=${BENCH_SCENARIOS:-bulk-1 bulk-16 rec-1 rec-16 forward connect-ecdsa connect-rsa connect-resumed many}
 
 bench_init
 for b_s in $SCENARIOS; do
@@ -72,6 +73,7 @@ for b_s in $SCENARIOS; do
         forward) bench_forward "$b_s" "$N_FWD" ;;
         connect-ecdsa) bench_connect "$b_s" "$N_CONNECT" server ;;
         connect-rsa) bench_connect "$b_s" "$N_CONNECT" server-rsa ;;
+        connect-resumed) bench_connect "$b_s" "$N_CONNECT" server resumed ;;
         many) bench_many "$b_s" "$N_MANY" ;;
         *) fail "unknown scenario '$b_s'" ;;
     esac

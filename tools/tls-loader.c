@@ -52,6 +52,7 @@ typedef struct options {
   int sequential;
   int connect_only;
   int no_resume;
+  int warmup;
   int fill;
   int framing;
   int plain;
@@ -101,6 +102,8 @@ static void usage(FILE *f) {
           "      --connect-only       open and close the connections, send no message\n"
           "      --no-resume          no TLS session resumption (default: a connection resumes the\n"
           "                           session of an earlier one to the same target)\n"
+          "      --warmup             one connection (no messages) before the timed run, so that\n"
+          "                           the timed connections can resume its session\n"
           "  -F, --framing MODE       octet-counted (default) or lf\n"
           "      --plain              plaintext TCP instead of TLS\n"
           "      --ca FILE            CA certificate(s) to verify the receiver\n"
@@ -316,7 +319,7 @@ static double now_seconds(void) {
 
 static void parse_options(int argc, char **argv, options *o) {
   enum { O_START = 256, O_SEQ, O_PLAIN, O_CA, O_CERT, O_KEY, O_AUTH, O_PEER, O_SNI, O_PRIO, O_SOURCE,
-         O_TIMEOUT, O_BATCH, O_HOSTNAME, O_TAG, O_THREADS, O_CONNECT_ONLY, O_PER_RECORD, O_NO_RESUME };
+         O_TIMEOUT, O_BATCH, O_HOSTNAME, O_TAG, O_THREADS, O_CONNECT_ONLY, O_PER_RECORD, O_NO_RESUME, O_WARMUP };
   static const struct option longopts[] = {
       {"target", required_argument, NULL, 't'},   {"port", required_argument, NULL, 'p'},
       {"count", required_argument, NULL, 'n'},    {"start", required_argument, NULL, O_START},
@@ -331,6 +334,7 @@ static void parse_options(int argc, char **argv, options *o) {
       {"tag", required_argument, NULL, O_TAG},        {"verbose", no_argument, NULL, 'v'},
       {"threads", required_argument, NULL, O_THREADS}, {"connect-only", no_argument, NULL, O_CONNECT_ONLY},
       {"per-record", required_argument, NULL, O_PER_RECORD}, {"no-resume", no_argument, NULL, O_NO_RESUME},
+      {"warmup", no_argument, NULL, O_WARMUP},
       {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0}};
   unsigned long long v;
   int c;
@@ -389,6 +393,7 @@ static void parse_options(int argc, char **argv, options *o) {
         break;
       case O_CONNECT_ONLY: o->connect_only = 1; break;
       case O_NO_RESUME: o->no_resume = 1; break;
+      case O_WARMUP: o->warmup = 1; break;
       case O_PER_RECORD:
         if (strcmp(optarg, "fill") == 0) {
           o->fill = 1;
@@ -511,6 +516,17 @@ int main(int argc, char **argv) {
     next += jobs[k].n;
   }
 
+  if (o.warmup) {
+    job w;
+    memset(&w, 0, sizeof w);
+    w.opt = &o;
+    w.tls = tls;
+    run_job(&w);
+    if (w.rc != 0) {
+      fprintf(stderr, "syslogtls-loader: warmup %s\n", w.error);
+      return 1;
+    }
+  }
   t0 = now_seconds();
   connected_at = 0;
   if (o.threads != 0) {

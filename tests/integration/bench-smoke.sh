@@ -30,7 +30,7 @@ BENCH_QUICK=1 BENCH_PEERS="imtls gtls" BENCH_RESULTS=$RESULTS BENCH_MANY=300 \
 cat "$RESULTS/results.md"
 [ -s "$RESULTS/results.csv" ] || fail "no results.csv"
 [ -s "$RESULTS/results.md" ] || fail "no results.md"
-for sc in bulk-1 bulk-16 rec-1 rec-16 forward connect-ecdsa connect-rsa many; do
+for sc in bulk-1 bulk-16 rec-1 rec-16 forward connect-ecdsa connect-rsa connect-resumed many; do
     for peer in imtls gtls; do
         grep -q "^$sc,$peer,1,ok," "$RESULTS/results.csv" ||
             fail "no passing run of $sc with $peer: $(grep "^$sc,$peer," "$RESULTS/results.csv")"
@@ -39,12 +39,16 @@ for sc in bulk-1 bulk-16 rec-1 rec-16 forward connect-ecdsa connect-rsa many; do
 done
 # 9 columns of figures per row, the ratio to gtls of every scenario filled in
 rows=$(grep -c '^[a-z0-9-]*,gtls,1,ok,[0-9]*,[0-9.]*,[0-9]*,[0-9.]*,' "$RESULTS/results.csv")
-[ "$rows" -eq 8 ] || fail "expected 8 complete gtls rows, found $rows"
+[ "$rows" -eq 9 ] || fail "expected 9 complete gtls rows, found $rows"
 grep -E '^\| (bulk|rec)-[0-9]+ \| gtls \|' "$RESULTS/results.md" | grep -qv '| - | - | - |$' ||
     fail "no ratio to gtls in results.md"
 # many sessions: the memory per session was measured
 awk -F, '$1 == "many" && $2 == "imtls" && $11 + 0 > 0 { found = 1 } END { exit !found }' "$RESULTS/results.csv" ||
     fail "no memory-per-session figure"
+# the resumed connections of imtls did resume (the warm-up connection's session)
+awk -F, '$1 == "connect-resumed" && $2 == "imtls" && $11 + 0 > 0 { found = 1 } END { exit !found }' "$RESULTS/results.csv" ||
+    fail "no resumed handshake with imtls: $(grep '^connect-resumed,imtls' "$RESULTS/results.csv")"
+grep -q '^Resumed handshake, imtls: ' "$RESULTS/results.md" || fail "results.md lacks the resumed-handshake line"
 if command -v gnuplot >/dev/null 2>&1; then
     [ -s "$RESULTS/chart.png" ] || fail "gnuplot is installed but no chart.png"
 fi
