@@ -14,6 +14,8 @@ NOTES=$RESULTS/notes.txt
 LOADER=$abs_top_builddir/tools/syslogtls-loader
 
 bench_init() {
+    # the perf profile of the forward pair's sender: full runs only
+    [ "${BENCH_QUICK:-0}" = 1 ] && BENCH_PERF=${BENCH_PERF:-0}
     gen_certs
     # an RSA-2048 server certificate (the test PKI is ECDSA P-256)
     if [ ! -s "$CERTS/server-rsa-cert.pem" ]; then
@@ -285,10 +287,23 @@ bench_forward() {
             LPLAIN=--plain
             b_c0=$(cpu_ticks $b_rpids)
             b_s0=$(cpu_ticks "$b_spid")
+            b_perf=""
+            if [ "$b_r" = 1 ] && [ "${BENCH_PERF:-1}" = 1 ] && command -v perf >/dev/null 2>&1; then
+                b_perf=$RESULTS/perf-forward-$b_snd
+                perf record -e cpu-clock -F 1999 -g -o "$b_perf.data" -p "$b_spid" > "$b_perf.log" 2>&1 &
+                echo $! > "$T/perf.bgpid"
+                sleep 0.3 # perf attaches
+            fi
             b_t0=$(now)
             run_load -n "$b_n" --start 1 --per-record fill
             b_lrc=$?
             wait_output "$ROUT" "$b_n" 300
+            if [ -n "$b_perf" ]; then
+                b_ppid=$(cat "$T/perf.bgpid")
+                kill -INT "$b_ppid" 2>/dev/null
+                wait "$b_ppid" 2>/dev/null
+                rm -f "$T/perf.bgpid"
+            fi
             b_t1=$(stat -c %.9Y "$ROUT" 2>/dev/null || now)
             b_c1=$(cpu_ticks $b_rpids)
             b_s1=$(cpu_ticks "$b_spid")
@@ -301,9 +316,30 @@ bench_forward() {
             [ "$b_st" = ok ] || { echo "$b_sc $b_p run $b_r: $b_st" >> "$NOTES"; b_st=failed; }
             record "$b_sc" "$b_p" "$b_r" "$b_st" "$b_n" "$b_secs" "$b_rate" "$(per_unit $((b_c1 - b_c0)) "$b_n")" \
                 "$(per_unit $((b_s1 - b_s0)) "$b_n")" "$(loader_cpu "$T/loader.out" "$b_n")" ""
+            [ -n "$b_perf" ] && perf_summary "$b_perf" "$b_snd" "$(per_unit $((b_s1 - b_s0)) "$b_n")"
         done
         b_r=$((b_r + 1))
     done
+}
+
+# perf_summary PREFIX SENDER US_PER_MSG: the sender's profile by shared
+# object (PREFIX-dso.txt), its top symbols (PREFIX-top.txt), and per object
+# the share times the sender's CPU per message, in PREFIX-share.txt: the
+# output module and the runtime (omtls.so, libsyslogtls, GnuTLS and its
+# crypto: libgnutls, libnettle, libhogweed, libgmp; for omfwd: lmnsd_gtls,
+# lmnet...) against rsyslog's core (rsyslogd, libc, the kernel, ...).
+perf_summary() {
+    perf report -i "$1.data" --stdio --no-children --sort dso -g none 2>/dev/null | grep -v '^#' | grep -v '^$' > "$1-dso.txt"
+    perf report -i "$1.data" --stdio --no-children --sort dso,sym -g none 2>/dev/null | grep -v '^#' |
+        grep -v '^$' | head -40 > "$1-top.txt"
+    awk -v us="$3" -v snd="$2" '
+        { pct = $1; sub(/%/, "", pct); dso = $2
+          own = (dso ~ /omtls|syslogtls|gnutls|nettle|hogweed|gmp|lmnsd_gtls|omfwd|lmnetstrms|lmtcpclt/)
+          printf "%-28s %6.2f%%  %6.3f us/msg  %s\n", dso, pct, pct * us / 100, own ? "transport (module, TLS)" : "core"
+          if (own) o += pct; else c += pct }
+        END { printf "%s sender: %.3f us/msg in all; transport (output module + TLS) %.1f%% = %.3f us/msg; rsyslog core and the rest %.1f%% = %.3f us/msg\n",
+                     snd, us, o, o * us / 100, c, c * us / 100 }' "$1-dso.txt" > "$1-share.txt"
+    tail -n 1 "$1-share.txt" >> "$NOTES"
 }
 
 # wait_no_sessions PORT: until no established TCP session to PORT is left
@@ -327,14 +363,23 @@ wait_no_sessions() {
 bench_connect() {
     b_sc=$1 b_n=$2 b_cert=$3 b_mode=${4:-full}
     if [ "$b_mode" = resumed ]; then b_lopt=--warmup; else b_lopt=--no-resume; fi
+    # the stunnel pair needs about 35 s per 1,000 handshakes (a thread and a
+    # backend connection each): it runs in the ECDSA storm only, by default
+    case $b_sc in
+        connect-rsa) b_allow=" ${BENCH_CONNECT_RSA_PEERS:-imtls gtls ossl} " ;;
+        connect-resumed) b_allow=" ${BENCH_CONNECT_RESUMED_PEERS:-imtls gtls} " ;;
+        *) b_allow=" ${BENCH_CONNECT_PEERS:-imtls gtls ossl stunnel syslog-ng} " ;;
+    esac
     echo "bench: $b_sc: $b_n sessions connect, server key $b_cert"
     b_r=1
     while [ $b_r -le "$RUNS" ]; do
         for b_p in $PEERS; do
-            case $b_p in plain) continue ;; esac
+            case $b_allow in *" $b_p "*) ;; *) continue ;; esac
+            # stunnel: one run unless BENCH_STUNNEL_CONNECT_RUNS says more
+            if [ "$b_p" = stunnel ] && [ "$b_r" -gt "${BENCH_STUNNEL_CONNECT_RUNS:-1}" ]; then continue; fi
             start_receiver "$b_p" rcv "$b_cert" $((b_n * 2))
             b_c0=$(cpu_ticks $RPIDS)
-            run_load --connect-only -c "$b_n" --threads 64 --timeout 60000 $b_lopt
+            run_load --connect-only -c "$b_n" --threads 64 --timeout 20000 --close-timeout 200 $b_lopt
             b_lrc=$?
             wait_no_sessions "$RPORT"
             b_c1=$(cpu_ticks $RPIDS)
@@ -375,7 +420,7 @@ bench_many() {
             b_pid=${RPIDS%% *}
             b_k0=$(kib_of "$b_pid" VmRSS)
             b_c0=$(cpu_ticks $RPIDS)
-            run_load -n "$b_m" --start 1 -c "$b_n" --threads 64 --timeout 120000 --no-resume
+            run_load -n "$b_m" --start 1 -c "$b_n" --threads 64 --timeout 120000 --close-timeout 1000 --no-resume
             b_lrc=$?
             wait_output "$ROUT" "$b_m" 120
             b_k1=$(kib_of "$b_pid" VmHWM)

@@ -31,6 +31,11 @@
 #   BENCH_SCENARIOS="..." scenarios (default: all of bulk-1 bulk-16 rec-1
 #                        rec-16 forward connect-ecdsa connect-rsa
 #                        connect-resumed many)
+#   BENCH_CONNECT_PEERS, BENCH_CONNECT_RSA_PEERS, BENCH_CONNECT_RESUMED_PEERS
+#                        peers of the connect storms (default: all TLS peers for
+#                        ECDSA, imtls gtls ossl for RSA, imtls gtls resumed);
+#                        BENCH_STUNNEL_CONNECT_RUNS (default 1: ~40 s a run)
+#   BENCH_PERF=0         no perf profile of the forward pair's sender
 #   BENCH_N_BULK, BENCH_N_REC, BENCH_N_FWD, BENCH_CONNECT, BENCH_MANY
 #                        message and session counts
 set -u
@@ -57,7 +62,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
     N_CONNECT=${BENCH_CONNECT:-50} N_MANY=${BENCH_MANY:-200}
 else
     RUNS=${BENCH_RUNS:-3} FWD_RUNS=${BENCH_FWD_RUNS:-5} MANY_RUNS=${BENCH_MANY_RUNS:-1}
-    N_BULK=${BENCH_N_BULK:-1000000} N_REC=${BENCH_N_REC:-300000} N_FWD=${BENCH_N_FWD:-1000000}
+    N_BULK=${BENCH_N_BULK:-500000} N_REC=${BENCH_N_REC:-200000} N_FWD=${BENCH_N_FWD:-1000000}
     N_CONNECT=${BENCH_CONNECT:-1000} N_MANY=${BENCH_MANY:-10000}
 fi
 PEERS=${BENCH_PEERS:-imtls gtls ossl plain stunnel syslog-ng}

@@ -53,6 +53,7 @@ typedef struct options {
   int connect_only;
   int no_resume;
   int warmup;
+  int close_timeout_set;
   int fill;
   int framing;
   int plain;
@@ -60,6 +61,7 @@ typedef struct options {
   const char *peers[MAX_PEERS];
   int npeers;
   unsigned timeout_ms;
+  unsigned close_timeout_ms; /* wait for the peer's close_notify; default timeout_ms */
   unsigned batch;
   const char *hostname;
   const char *tag;
@@ -115,6 +117,7 @@ static void usage(FILE *f) {
           "      --priority STRING    GnuTLS priority string\n"
           "      --source ADDR        bind this source address before connecting\n"
           "      --timeout MS         connect, handshake, send and close timeout (default 10000)\n"
+          "      --close-timeout MS   wait at most MS for the receiver's close_notify (default: --timeout)\n"
           "      --batch N            messages per write (default 256); a write of up to 16 KiB is\n"
           "                           one TLS record: --batch 1 sends one message per record\n"
           "      --per-record K|fill  K messages per write (= --batch K), or fill: as many as fit\n"
@@ -268,7 +271,7 @@ out:
 /* Closes connection j cleanly (when it was opened) and frees its client. */
 static void job_close(job *j) {
   if (j->cl != NULL && j->rc == 0) {
-    int rc = syslogtls_client_close(j->cl, j->opt->timeout_ms);
+    int rc = syslogtls_client_close(j->cl, j->opt->close_timeout_ms);
     if (rc != SYSLOGTLS_OK) set_error(j, "close", rc);
   }
   syslogtls_client_free(j->cl);
@@ -319,7 +322,7 @@ static double now_seconds(void) {
 
 static void parse_options(int argc, char **argv, options *o) {
   enum { O_START = 256, O_SEQ, O_PLAIN, O_CA, O_CERT, O_KEY, O_AUTH, O_PEER, O_SNI, O_PRIO, O_SOURCE,
-         O_TIMEOUT, O_BATCH, O_HOSTNAME, O_TAG, O_THREADS, O_CONNECT_ONLY, O_PER_RECORD, O_NO_RESUME, O_WARMUP };
+         O_TIMEOUT, O_BATCH, O_HOSTNAME, O_TAG, O_THREADS, O_CONNECT_ONLY, O_PER_RECORD, O_NO_RESUME, O_WARMUP, O_CLOSE_TIMEOUT };
   static const struct option longopts[] = {
       {"target", required_argument, NULL, 't'},   {"port", required_argument, NULL, 'p'},
       {"count", required_argument, NULL, 'n'},    {"start", required_argument, NULL, O_START},
@@ -334,7 +337,7 @@ static void parse_options(int argc, char **argv, options *o) {
       {"tag", required_argument, NULL, O_TAG},        {"verbose", no_argument, NULL, 'v'},
       {"threads", required_argument, NULL, O_THREADS}, {"connect-only", no_argument, NULL, O_CONNECT_ONLY},
       {"per-record", required_argument, NULL, O_PER_RECORD}, {"no-resume", no_argument, NULL, O_NO_RESUME},
-      {"warmup", no_argument, NULL, O_WARMUP},
+      {"warmup", no_argument, NULL, O_WARMUP}, {"close-timeout", required_argument, NULL, O_CLOSE_TIMEOUT},
       {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0}};
   unsigned long long v;
   int c;
@@ -394,6 +397,11 @@ static void parse_options(int argc, char **argv, options *o) {
       case O_CONNECT_ONLY: o->connect_only = 1; break;
       case O_NO_RESUME: o->no_resume = 1; break;
       case O_WARMUP: o->warmup = 1; break;
+      case O_CLOSE_TIMEOUT:
+        if (parse_ull(optarg, 3600000, &v) != 0) fail_usage("invalid close timeout '%s'", optarg);
+        o->close_timeout_ms = (unsigned)v;
+        o->close_timeout_set = 1;
+        break;
       case O_PER_RECORD:
         if (strcmp(optarg, "fill") == 0) {
           o->fill = 1;
@@ -415,6 +423,7 @@ static void parse_options(int argc, char **argv, options *o) {
     fail_usage("more than %d connections need --threads", MAX_CONNECTIONS);
   if (o->threads != 0 && o->sequential) fail_usage("--threads excludes --sequential");
   if (o->connect_only) o->count = 0;
+  if (!o->close_timeout_set) o->close_timeout_ms = o->timeout_ms;
   if (o->plain && (o->ca || o->cert || o->key || o->auth || o->npeers || o->priority))
     fail_usage("--plain excludes the TLS options");
 }
