@@ -21,7 +21,9 @@ N=500
 # run_case LABEL IMTLS_PARAM OMTLS_PARAM: 500 messages with rebindInterval=100
 # (5 connections); sets RESUMED (imtls sessions.resumed) and checks the rest
 run_case() {
-    rm -f "$T/rcv.out" "$T/rcv.stats" "$T/rcv.log" "$T/snd.stats" "$T/snd.log" "$T/input.txt"
+    # a fresh sender work dir: imfile's state of an earlier input.txt (the
+    # inode may be reused) would skip the new one
+    rm -rf "$T/rcv.out" "$T/rcv.stats" "$T/rcv.log" "$T/snd.stats" "$T/snd.log" "$T/input.txt" "$T/snd.work"
     start_imtls rcv 'address="127.0.0.1"' 'tls.permittedPeer="client.example.net"' $2
     omtls_feed 1 $N
     omtls_sender_conf snd "$(omtls_action target=127.0.0.1 port="$PORT" rebindInterval=100 \
@@ -63,7 +65,7 @@ run_case "omtls off" "" tls.sessionResumption=off
 # after it is a full handshake (with the full peer check), not a resumed one
 gen_extra_cert server2 localhost 3650 server
 live_certs server
-rm -f "$T/rcv.out" "$T/rcv.stats" "$T/rcv.log" "$T/snd.stats" "$T/snd.log" "$T/input.txt"
+rm -rf "$T/rcv.out" "$T/rcv.stats" "$T/rcv.log" "$T/snd.stats" "$T/snd.log" "$T/input.txt" "$T/snd.work"
 start_imtls rcv 'address="127.0.0.1"' 'tls.permittedPeer="client.example.net"' \
     "tls.caFile=\"$T/live/ca.pem\"" "tls.certFile=\"$T/live/cert.pem\"" "tls.keyFile=\"$T/live/key.pem\""
 omtls_feed 1 100
