@@ -1,11 +1,12 @@
 #!/bin/sh
-# install-deps.sh [--hosts] - installs, with apt-get, the Debian 12 packages
+# install-deps.sh [--hosts] [--bench] - installs, with apt-get, the Debian 12 packages
 # needed to build rsyslog-tls, run its tests (stress-ng:
 # contrib/stress-check.sh --load), build and check its Debian packages (make
 # check-package: dpkg-dev, debhelper, lintian, git) and run its demo. --hosts
 # adds what building the rsyslog releases of the host matrix from source
 # needs (tests/hosts/build-host.sh; run-tests.sh passes it when it found the
-# tarballs). Installs only what is missing.
+# tarballs). --bench adds what make bench needs (gnuplot-nox, linux-perf).
+# Installs only what is missing.
 set -eu
 
 PACKAGES="
@@ -19,9 +20,15 @@ PACKAGES="
 # rsyslog's own build: parser generators, its libraries' headers, and
 # autoconf-archive, which rsyslog's configure.ac needs and this project's
 # does not (its macros are in m4/): installed for the host builds only.
-if [ "${1:-}" = --hosts ]; then
-  PACKAGES="$PACKAGES bison flex libfastjson-dev zlib1g-dev uuid-dev libgcrypt20-dev autoconf-archive"
-fi
+for opt in "$@"; do
+  case $opt in
+    --hosts) PACKAGES="$PACKAGES bison flex libfastjson-dev zlib1g-dev uuid-dev libgcrypt20-dev autoconf-archive" ;;
+    # make bench: the chart (gnuplot), the sender profile (perf); syslog-ng
+    # is unpacked by bench/get-syslog-ng.sh, not installed (it conflicts with rsyslog)
+    --bench) PACKAGES="$PACKAGES gnuplot-nox linux-perf" ;;
+    *) echo "install-deps: unknown option $opt (--hosts, --bench)" >&2; exit 2 ;;
+  esac
+done
 
 missing=""
 for p in $PACKAGES; do

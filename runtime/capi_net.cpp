@@ -348,6 +348,8 @@ const char* syslogtls_client_cipher(const syslogtls_client* cl) { return cl ? cl
 const char* syslogtls_client_peer_fingerprint(const syslogtls_client* cl) {
   return cl ? cl->rep->peer_identity().fingerprint.c_str() : "";
 }
+int syslogtls_client_resumed(const syslogtls_client* cl) { return cl && cl->rep->resumed() ? 1 : 0; }
+
 int64_t syslogtls_client_peer_not_after(const syslogtls_client* cl) {
   return cl ? cl->rep->peer_identity().not_after : 0;
 }

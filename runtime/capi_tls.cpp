@@ -133,6 +133,13 @@ int syslogtls_tls_config_set_handshake_timeout(syslogtls_tls_config* cfg, unsign
   });
 }
 
+int syslogtls_tls_config_set_session_resumption(syslogtls_tls_config* cfg, int on) {
+  return guarded([&] {
+    cfg_of(cfg).set_session_resumption(on != 0);
+    return SYSLOGTLS_OK;
+  });
+}
+
 int syslogtls_tls_config_set_accept_wildcard_certificates(syslogtls_tls_config* cfg, int on) {
   return guarded([&] {
     cfg_of(cfg).set_accept_wildcard_certificates(on != 0);

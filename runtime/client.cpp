@@ -116,6 +116,7 @@ void Client::connect(const std::string& host, unsigned port, const std::string& 
     version_.clear();
     cipher_.clear();
     identity_ = PeerIdentity();
+    resumed_ = false;
     target_ = host;
     if (host.empty()) throw Error(SYSLOGTLS_E_INVAL, "no target host given");
     if (port == 0 || port > 65535)
@@ -186,7 +187,10 @@ void Client::handshake(const std::string& host, const std::string& server_name) 
   info.ip = peer_ip_;
   info.port = peer_port_;
   info.server_name = server_name.empty() ? host : server_name;
+  // resumption data is kept per target: host, port and the name verified
+  const std::string resume_key = host + "|" + std::to_string(peer_port_) + "|" + info.server_name;
   tls_ = std::make_unique<TlsSession>(cfg_, *transport_, std::move(info));
+  if (cfg_->session_resumption()) tls_->set_resume_data(cfg_->resume_data(resume_key));
   const unsigned hs_ms = cfg_->handshake_timeout_ms();
   const auto hs_deadline = deadline_after(hs_ms);
   const std::string timeout_text =
@@ -215,6 +219,13 @@ void Client::handshake(const std::string& host, const std::string& server_name) 
   cipher_ = tls_->cipher();
   if (version_ == "TLS1.3" && tls_->certificate_requested()) await_certificate_verdict(hs_deadline, hs_ms);
   identity_ = tls_->peer_identity();
+  resumed_ = tls_->resumed();
+  // A full handshake's session (its TLS 1.3 ticket arrived during the
+  // verdict wait) replaces what was kept; a resumed one keeps the old data.
+  if (cfg_->session_resumption() && !resumed_) {
+    std::string data = tls_->session_data();
+    if (!data.empty()) cfg_->store_resume_data(resume_key, std::move(data));
+  }
 }
 
 // A TLS 1.3 server checks our certificate after our Finished: a refusal

@@ -49,6 +49,8 @@ class Client final {
   const std::string& peer_subject() const { return subject_; }
   const std::string& tls_version() const { return version_; }
   const std::string& cipher() const { return cipher_; }
+  // Whether the last successful connect resumed an earlier TLS session.
+  bool resumed() const { return resumed_; }
   // The server certificate's identity of the last successful handshake
   // (present == false before one, for plaintext, and after a failed connect).
   const PeerIdentity& peer_identity() const { return identity_; }
@@ -89,6 +91,7 @@ class Client final {
   unsigned peer_port_ = 0;
   std::string subject_, version_, cipher_;
   PeerIdentity identity_;
+  bool resumed_ = false;
 };
 
 }  // namespace syslogtls

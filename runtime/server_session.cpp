@@ -113,6 +113,7 @@ void ServerLoop::established(ServerSession& s) {
     s.subject = s.tls->peer_subject();
     s.version = s.tls->tls_version();
     s.cipher = s.tls->cipher();
+    s.resumed = s.tls->resumed();
     s.identity = s.tls->peer_identity();
     s.accept_wildcards = s.tls->accept_wildcard_certificates();
   }
@@ -128,11 +129,13 @@ void ServerLoop::established(ServerSession& s) {
   s.opened = true;
   shared_.open_sessions.fetch_add(1, std::memory_order_relaxed);
   shared_.count(SYSLOGTLS_CTR_SESSIONS_OPENED);
+  if (s.resumed) shared_.count(SYSLOGTLS_CTR_SESSIONS_RESUMED);
   if (settings_.session_log) {
     std::string text;
     if (s.tls) {
       const std::string who = s.subject.empty() ? "no client certificate" : "subject '" + s.subject + "'";
       text = "session opened: peer " + s.endpoint() + ", " + who + ", " + s.version + ", " + s.cipher;
+      if (s.resumed) text += ", resumed";
     } else {
       text = "plaintext session opened: peer " + s.endpoint();
     }

@@ -140,6 +140,7 @@ struct ServerSession final : syslogtls_conn {
   std::string ip;
   unsigned port;
   std::string subject, version, cipher;
+  bool resumed = false;  // the TLS handshake resumed an earlier session (a ticket)
   PeerIdentity identity;        // copied from the TLS session when it opened (syslogtls_conn_peer_*)
   bool accept_wildcards = true; // the config's tls.acceptWildcardCertificates
   void* userdata = nullptr;

@@ -230,6 +230,20 @@ SYSLOGTLS_API int syslogtls_host_to_ascii(const char *name, char *out, size_t ca
  * a wildcard is refused, reason SYSLOGTLS_REASON_WILDCARD_REFUSED (RFC 5425
  * section 5.2). Any non-zero value means on. */
 SYSLOGTLS_API int syslogtls_tls_config_set_accept_wildcard_certificates(syslogtls_tls_config *cfg, int on);
+/* TLS session resumption, default 1 (on); any non-zero value means on.
+ * Server: issues TLS session tickets, encrypted with a random master key made
+ * by syslogtls_tls_config_load() and held in memory only: tickets are valid
+ * for this config only (a new config, e.g. after a restart or a certificate
+ * reload, makes a new key). GnuTLS derives the key that encrypts a ticket
+ * from the master key per time window of the ticket lifetime, so the
+ * encryption key rotates by itself. Client: the session of the last full
+ * handshake to a target (host, port and verified name) is kept in the config
+ * and offered on the next connect of any client of this config to that
+ * target; a server that does not accept it gets a full handshake. A resumed
+ * session is checked against the peer policy of the config like a full one
+ * (on the certificate of the resumed session). 0: no tickets, full
+ * handshakes only. */
+SYSLOGTLS_API int syslogtls_tls_config_set_session_resumption(syslogtls_tls_config *cfg, int on);
 /* Handshake timeout in milliseconds (default 10000; 0 = none). */
 SYSLOGTLS_API int syslogtls_tls_config_set_handshake_timeout(syslogtls_tls_config *cfg, unsigned ms);
 /* Certificate revocation lists: a PEM file holding one or more CRLs ("BEGIN
@@ -528,7 +542,11 @@ SYSLOGTLS_API uint64_t syslogtls_conn_id(const syslogtls_conn *conn);
 #define SYSLOGTLS_CTR_DRAIN_TIMEOUT 8 /* sessions still sending when the stop bound expired */
 #define SYSLOGTLS_CTR_HANDSHAKE_EVICTED 9 /* silent pending handshakes closed for a new connection */
 #define SYSLOGTLS_CTR_LOG_SUPPRESSED 10   /* per-connection log lines held back (summarised / "N more suppressed") */
-#define SYSLOGTLS_CTR_COUNT 11
+/* sessions whose TLS handshake resumed an earlier session (a session ticket
+ * of this server's config; syslogtls_tls_config_set_session_resumption);
+ * also counted in SYSLOGTLS_CTR_SESSIONS_OPENED */
+#define SYSLOGTLS_CTR_SESSIONS_RESUMED 11
+#define SYSLOGTLS_CTR_COUNT 12
 
 /* tls == NULL means plaintext TCP. The server keeps its own reference.
  * Returns: SYSLOGTLS_OK (*out set), SYSLOGTLS_E_INVAL (NULL out, client-role
@@ -711,6 +729,10 @@ SYSLOGTLS_API const char *syslogtls_client_cipher(const syslogtls_client *cl);
  * seconds (0 then). Same validity as the strings above. */
 SYSLOGTLS_API const char *syslogtls_client_peer_fingerprint(const syslogtls_client *cl);
 SYSLOGTLS_API int64_t syslogtls_client_peer_not_after(const syslogtls_client *cl);
+/* Returns: 1 if the last successful connect resumed an earlier TLS session
+ * (syslogtls_tls_config_set_session_resumption), 0 if it made a full
+ * handshake, was plaintext, failed, or for NULL cl. */
+SYSLOGTLS_API int syslogtls_client_resumed(const syslogtls_client *cl);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include "error.hpp"
 #include "gnutls_ptr.hpp"
@@ -28,6 +30,20 @@ struct TlsConfig::Impl {
   PriorityPtr prio;
   std::unique_ptr<ImportedCrls> crls;  // after load(), when a CRL file is set
   bool loaded = false;
+  bool resumption = true;
+  // server: the session-ticket master key (wiped and freed with the config)
+  struct TicketKey {
+    gnutls_datum_t key{nullptr, 0};
+    ~TicketKey() {
+      if (key.data != nullptr) {
+        gnutls_memset(key.data, 0, key.size);
+        gnutls_free(key.data);
+      }
+    }
+  } ticket;
+  // client: session data per target, for resumption
+  mutable std::mutex resume_mu;
+  mutable std::map<std::string, std::string> resume;
   int failed_setting = SYSLOGTLS_SETTING_NONE;  // of the last failed setter or load()
 };
 
@@ -297,6 +313,13 @@ void TlsConfig::set_accept_wildcard_certificates(bool on) {
   });
 }
 
+void TlsConfig::set_session_resumption(bool on) {
+  about(SYSLOGTLS_SETTING_NONE, [&] {
+    require_unloaded();
+    impl_->resumption = on;
+  });
+}
+
 void TlsConfig::load() {
   about(SYSLOGTLS_SETTING_NONE, [&] {
     require_unloaded();
@@ -313,6 +336,10 @@ void TlsConfig::load() {
     m.cred = std::move(cred);
     m.prio = std::move(prio);
     m.crls = std::move(crls);
+    if (m.role == SYSLOGTLS_ROLE_SERVER && m.resumption && m.ticket.key.data == nullptr) {
+      const int rc = gnutls_session_ticket_key_generate(&m.ticket.key);
+      if (rc < 0) throw Error(SYSLOGTLS_E_INTERNAL, std::string("session ticket key: ") + gnutls_strerror(rc));
+    }
     m.loaded = true;
   });
 }
@@ -322,6 +349,28 @@ int TlsConfig::role() const { return impl_->role; }
 int TlsConfig::auth_mode() const { return impl_->auth_mode; }
 unsigned TlsConfig::handshake_timeout_ms() const { return impl_->handshake_timeout_ms; }
 bool TlsConfig::accept_wildcard_certificates() const { return impl_->accept_wildcards; }
+bool TlsConfig::session_resumption() const { return impl_->resumption; }
+const void* TlsConfig::ticket_key() const {
+  return impl_->ticket.key.data != nullptr ? &impl_->ticket.key : nullptr;
+}
+
+std::string TlsConfig::resume_data(const std::string& target) const {
+  std::lock_guard<std::mutex> lock(impl_->resume_mu);
+  const auto it = impl_->resume.find(target);
+  return it == impl_->resume.end() ? std::string() : it->second;
+}
+
+void TlsConfig::store_resume_data(const std::string& target, std::string data) const {
+  std::lock_guard<std::mutex> lock(impl_->resume_mu);
+  auto& cache = impl_->resume;
+  if (data.empty()) {
+    cache.erase(target);
+    return;
+  }
+  // bounded: a client of many targets forgets an arbitrary other one
+  if (cache.size() >= kResumeTargets && cache.find(target) == cache.end()) cache.erase(cache.begin());
+  cache[target] = std::move(data);
+}
 const std::vector<std::string>& TlsConfig::permitted_names() const { return impl_->permitted_names; }
 const std::vector<peer::Fingerprint>& TlsConfig::permitted_fingerprints() const {
   return impl_->permitted_fps;

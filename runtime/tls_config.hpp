@@ -38,6 +38,14 @@ class TlsConfig final {
   // tls.acceptWildcardCertificates (default true): false refuses a peer
   // whose only matching certificate name is a wildcard.
   void set_accept_wildcard_certificates(bool on);
+  // TLS session resumption (default on). Server role: load() makes a
+  // random session-ticket master key (gnutls_session_ticket_key_generate),
+  // kept in memory only, so tickets are valid for this config only; GnuTLS
+  // derives the key that encrypts a ticket from it per time window (the
+  // ticket lifetime) and so rotates it by itself. Client role: the session
+  // data of the last full handshake per target is kept here (at most
+  // kResumeTargets targets) and offered on the next connect to that target.
+  void set_session_resumption(bool on);
 
   // Checks the policy (x509/certvalid and x509/name need a CA file, so does a
   // CRL file; a server
@@ -61,6 +69,15 @@ class TlsConfig final {
   int auth_mode() const;
   unsigned handshake_timeout_ms() const;
   bool accept_wildcard_certificates() const;
+  bool session_resumption() const;
+  // Server role, after load() with resumption on: the gnutls_datum_t* of
+  // the ticket master key; nullptr otherwise.
+  const void* ticket_key() const;
+  // Client role: the stored session data for TARGET ("" if none), and
+  // storing new data (empty data forgets the target). Thread-safe.
+  static constexpr size_t kResumeTargets = 64;
+  std::string resume_data(const std::string& target) const;
+  void store_resume_data(const std::string& target, std::string data) const;
 
   // Policy, for the session's peer verification (stable after load()).
   // permitted_names(): name, wildcard and IP entries in the order given.

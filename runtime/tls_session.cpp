@@ -38,6 +38,7 @@ struct TlsSession::Impl {
   int first_byte = -1;       // first byte received from the peer
   bool not_tls = false;      // server: the peer's first byte cannot start TLS
   bool eof = false;          // transport recv returned 0
+  bool pull_blocked = false; // the last transport recv said "not now"
   bool done = false;         // handshake completed and verified
   bool failed = false;
   bool clean_close = false;
@@ -80,7 +81,11 @@ ssize_t transport_io(Impl* im, const char* op, Call&& call) {
 ssize_t pull_cb(gnutls_transport_ptr_t ptr, void* data, size_t len) {
   auto* im = static_cast<Impl*>(ptr);
   const ssize_t n = transport_io(im, "receive", [&] { return im->transport->recv(data, len); });
-  if (n < 0) return -1;
+  if (n < 0) {
+    im->pull_blocked = errno == EAGAIN || errno == EWOULDBLOCK;
+    return -1;
+  }
+  im->pull_blocked = false;
   if (n == 0) {
     im->eof = true;
     return 0;
@@ -142,7 +147,8 @@ TlsSession::TlsSession(std::shared_ptr<const TlsConfig> cfg, Transport& transpor
   m.transport = &transport;
   const bool server = m.cfg->role() == SYSLOGTLS_ROLE_SERVER;
   gnutls_session_t raw = nullptr;
-  unsigned flags = (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK | GNUTLS_NO_TICKETS;
+  unsigned flags = (server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK;
+  if (!m.cfg->session_resumption()) flags |= GNUTLS_NO_TICKETS;
   int rc = gnutls_init(&raw, flags);
   if (rc < 0) throw Error(rc == GNUTLS_E_MEMORY_ERROR ? SYSLOGTLS_E_NOMEM : SYSLOGTLS_E_INTERNAL,
                           std::string("gnutls_init: ") + gnutls_strerror(rc));
@@ -165,6 +171,10 @@ TlsSession::TlsSession(std::shared_ptr<const TlsConfig> cfg, Transport& transpor
     // certificate from another CA, and we could only say "no certificate"
     // instead of naming the untrusted issuer.
     gnutls_certificate_send_x509_rdn_sequence(s, 1);
+    if (const void* key = m.cfg->ticket_key()) {
+      rc = gnutls_session_ticket_enable_server(s, static_cast<const gnutls_datum_t*>(key));
+      if (rc < 0) throw Error(SYSLOGTLS_E_INTERNAL, std::string("session tickets: ") + gnutls_strerror(rc));
+    }
   }
   gnutls_handshake_set_timeout(s, 0);  // the caller enforces handshake_timeout_ms()
   gnutls_session_set_ptr(s, &m);
@@ -259,6 +269,14 @@ Io TlsSession::handshake() {
   for (int round = 0; round < 16; ++round) {
     int rc = gnutls_handshake(s);
     if (rc == GNUTLS_E_SUCCESS) {
+      // A resumed handshake exchanges no certificate, so GnuTLS calls no
+      // verify callback: the peer policy runs here, on the certificate
+      // carried in the resumed session's state, against this config.
+      if (!identity_done_ && gnutls_session_is_resumed(s) != 0 && m.cfg->auth_mode() != SYSLOGTLS_AUTH_ANON &&
+          m.verify() != 0) {
+        gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
+        return fail(SYSLOGTLS_E_PEER_REJECTED, m.refusal_reason, m.refusal + " (resumed session)");
+      }
       m.done = true;
       if (!identity_done_) {
         try {
@@ -304,6 +322,7 @@ Io TlsSession::read(void* buf, size_t cap, size_t* got) {
   if (!m.done) return fail(SYSLOGTLS_E_STATE, SYSLOGTLS_REASON_NONE, m.label() + ": read before the TLS handshake completed");
   gnutls_session_t s = m.session.get();
   for (int round = 0; round < 16; ++round) {
+    m.pull_blocked = false;
     ssize_t rc = gnutls_record_recv(s, buf, cap);
     if (rc > 0) {
       *got = static_cast<size_t>(rc);
@@ -314,6 +333,9 @@ Io TlsSession::read(void* buf, size_t cap, size_t* got) {
       return Io::closed;
     }
     int err = static_cast<int>(rc);
+    // GnuTLS returns "again" after a post-handshake message (a TLS 1.3
+    // session ticket) without having asked the transport for more: read on
+    if (is_again(err) && m.io_errno == 0 && !m.pull_blocked && gnutls_record_get_direction(s) == 0) continue;
     if (is_again(err) && m.io_errno == 0) return direction(s);
     if (err == GNUTLS_E_PREMATURE_TERMINATION || (m.eof && m.io_errno == 0)) return Io::closed;
     if (err == GNUTLS_E_REHANDSHAKE || err == GNUTLS_E_WARNING_ALERT_RECEIVED ||
@@ -391,6 +413,23 @@ std::string TlsSession::requested_server_name() const {
   if (gnutls_server_name_get(impl_->session.get(), name, &size, &type, 0) < 0 || type != GNUTLS_NAME_DNS)
     return "";
   return std::string(name, strnlen(name, size));
+}
+
+void TlsSession::set_resume_data(const std::string& data) {
+  if (data.empty() || impl_->done) return;
+  // data that GnuTLS cannot use only means a full handshake
+  (void)gnutls_session_set_data(impl_->session.get(), data.data(), data.size());
+}
+
+bool TlsSession::resumed() const { return impl_->done && gnutls_session_is_resumed(impl_->session.get()) != 0; }
+
+std::string TlsSession::session_data() const {
+  if (!impl_->done) return std::string();
+  gnutls_datum_t d{nullptr, 0};
+  if (gnutls_session_get_data2(impl_->session.get(), &d) < 0) return std::string();
+  std::string out(reinterpret_cast<const char*>(d.data), d.size);
+  gnutls_free(d.data);
+  return out;
 }
 
 bool TlsSession::accept_wildcard_certificates() const { return impl_->cfg->accept_wildcard_certificates(); }

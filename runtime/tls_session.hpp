@@ -146,6 +146,18 @@ class TlsSession final {
   // Finished, so its refusal arrives after handshake() returned done.
   bool certificate_requested() const;
 
+  // Resumption (TlsConfig::session_resumption). Client role, before the
+  // first handshake(): offer this session data (from session_data() of an
+  // earlier session to the same target); GnuTLS falls back to a full
+  // handshake when the server does not accept it. After the handshake:
+  // whether it was resumed (both roles), and the data to resume this session
+  // later ("" when there is none, e.g. no ticket received yet). A resumed
+  // session is checked against the config's peer policy like a full one
+  // (the peer certificate comes from the resumed session's state).
+  void set_resume_data(const std::string& data);
+  bool resumed() const;
+  std::string session_data() const;
+
   struct Impl;  // implementation detail (GnuTLS state), defined in tls_session.cpp
 
  private:

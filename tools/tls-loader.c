@@ -5,8 +5,14 @@
  * (padded with 'X' to the requested size) so that receivers can be checked
  * with grep/sort on "msgnum:". Messages are split over -c connections: each
  * connection sends a contiguous range of sequence numbers, in order. With
- * several connections they run in parallel threads, or one after another
- * with --sequential.
+ * several connections they run in parallel threads (one per connection), one
+ * after another with --sequential, or, with --threads T, T threads each
+ * driving its share of the connections in turn: every connection is opened
+ * first (all of them are open at the same time: the many-sessions load),
+ * then each sends its messages, then all are closed. --connect-only opens and
+ * closes connections without sending (the connect-storm load). The report
+ * adds the loader's own CPU time (getrusage), so that a benchmark can show it
+ * is not the bottleneck.
  *
  * Exit status: 0 when every message was written and every connection closed
  * cleanly; 1 on any failure (the reason, from syslogtls_errmsg(), on stderr);
@@ -22,13 +28,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "syslogtls.h"
 
 #define MAX_PEERS 16
-#define MAX_CONNECTIONS 1024
+#define MAX_CONNECTIONS 1024        /* one thread per connection */
+#define MAX_POOLED_CONNECTIONS 100000 /* with --threads */
+#define MAX_THREADS 256
+#define FILL_BYTES (16u * 1024)       /* --per-record fill: frames up to one full TLS record */
 #define MAX_WRITE (4u * 1024 * 1024) /* bytes per send, unless one message is larger */
 
 typedef struct options {
@@ -38,13 +48,20 @@ typedef struct options {
   unsigned long long start;
   size_t size;
   unsigned connections;
+  unsigned threads;
   int sequential;
+  int connect_only;
+  int no_resume;
+  int warmup;
+  int close_timeout_set;
+  int fill;
   int framing;
   int plain;
   const char *ca, *cert, *key, *auth, *priority, *servername, *source;
   const char *peers[MAX_PEERS];
   int npeers;
   unsigned timeout_ms;
+  unsigned close_timeout_ms; /* wait for the peer's close_notify; default timeout_ms */
   unsigned batch;
   const char *hostname;
   const char *tag;
@@ -56,11 +73,13 @@ typedef struct options {
 typedef struct job {
   const options *opt;
   syslogtls_tls_config *tls;
+  syslogtls_client *cl;
   unsigned index;
   unsigned long long first;
   unsigned long long n;
   unsigned long long sent;
   int rc;
+  int resumed;
   char error[512];
   char tls_version[64];
   char cipher[128];
@@ -79,6 +98,14 @@ static void usage(FILE *f) {
           "  -s, --size BYTES         bytes per message without framing, padded with 'X' (default: no padding)\n"
           "  -c, --connections N      connections; messages are split over them (default 1)\n"
           "      --sequential         run the connections one after another (default: threads)\n"
+          "      --threads T          T threads drive the connections (up to %d): all are opened\n"
+          "                           first, then each sends, then all close (default: one thread\n"
+          "                           per connection, up to %d connections)\n"
+          "      --connect-only       open and close the connections, send no message\n"
+          "      --no-resume          no TLS session resumption (default: a connection resumes the\n"
+          "                           session of an earlier one to the same target)\n"
+          "      --warmup             one connection (no messages) before the timed run, so that\n"
+          "                           the timed connections can resume its session\n"
           "  -F, --framing MODE       octet-counted (default) or lf\n"
           "      --plain              plaintext TCP instead of TLS\n"
           "      --ca FILE            CA certificate(s) to verify the receiver\n"
@@ -90,11 +117,16 @@ static void usage(FILE *f) {
           "      --priority STRING    GnuTLS priority string\n"
           "      --source ADDR        bind this source address before connecting\n"
           "      --timeout MS         connect, handshake, send and close timeout (default 10000)\n"
-          "      --batch N            messages per write (default 256)\n"
+          "      --close-timeout MS   wait at most MS for the receiver's close_notify (default: --timeout)\n"
+          "      --batch N            messages per write (default 256); a write of up to 16 KiB is\n"
+          "                           one TLS record: --batch 1 sends one message per record\n"
+          "      --per-record K|fill  K messages per write (= --batch K), or fill: as many as fit\n"
+          "                           one 16 KiB TLS record\n"
           "      --hostname NAME      HOSTNAME field of the messages (default: this host)\n"
           "      --tag NAME           APP-NAME field of the messages (default tls-loader)\n"
           "  -v, --verbose            print library log messages of every level\n"
-          "  -h, --help\n");
+          "  -h, --help\n",
+          MAX_POOLED_CONNECTIONS, MAX_CONNECTIONS);
 }
 
 static int parse_ull(const char *text, unsigned long long max, unsigned long long *out) {
@@ -148,10 +180,36 @@ static size_t format_message(const options *o, unsigned long long seq, char *msg
   return len;
 }
 
-static void *run_job(void *arg) {
-  job *j = (job *)arg;
+/* Opens connection j (client object, optional source address, connect and
+ * handshake). Returns 0, or -1 with j->error set. */
+static int job_connect(job *j) {
   const options *o = j->opt;
-  syslogtls_client *cl = NULL;
+  int rc = syslogtls_client_new(&j->cl, j->tls);
+  if (rc != SYSLOGTLS_OK) {
+    set_error(j, "client", rc);
+    return -1;
+  }
+  syslogtls_client_set_log(j->cl, log_cb, j);
+  if (o->source != NULL && (rc = syslogtls_client_set_source(j->cl, o->source)) != SYSLOGTLS_OK) {
+    set_error(j, "source address", rc);
+    return -1;
+  }
+  rc = syslogtls_client_connect(j->cl, o->host, o->port, o->servername, o->timeout_ms);
+  if (rc != SYSLOGTLS_OK) {
+    set_error(j, "connect", rc);
+    return -1;
+  }
+  snprintf(j->tls_version, sizeof j->tls_version, "%s", syslogtls_client_tls_version(j->cl));
+  snprintf(j->cipher, sizeof j->cipher, "%s", syslogtls_client_cipher(j->cl));
+  j->resumed = syslogtls_client_resumed(j->cl);
+  return 0;
+}
+
+/* Sends connection j's messages. --batch N writes N frames per send; with
+ * --per-record fill a send holds as many frames as fit one 16 KiB TLS
+ * record (at least one). Returns 0, or -1 with j->error set. */
+static int job_send(job *j) {
+  const options *o = j->opt;
   char *msg = NULL, *buf = NULL;
   size_t msg_cap = o->size + 512;
   /* a frame is the message plus at most 20 digits, a space or an LF */
@@ -160,40 +218,25 @@ static void *run_job(void *arg) {
   size_t buf_cap, used = 0;
   unsigned in_batch = 0;
   unsigned long long i;
-  int rc;
+  int rc, ret = -1;
 
-  j->rc = 0;
+  if (j->n == 0) return 0;
   msg = malloc(msg_cap);
+  if (o->fill) batch = 65536;
   if ((size_t)batch * frame_max > MAX_WRITE) batch = (unsigned)(MAX_WRITE / frame_max);
   if (batch == 0) batch = 1;
   buf_cap = frame_max * batch;
+  if (o->fill && buf_cap > FILL_BYTES + frame_max) buf_cap = FILL_BYTES + frame_max;
   buf = malloc(buf_cap);
   if (msg == NULL || buf == NULL) {
     snprintf(j->error, sizeof j->error, "connection %u: out of memory", j->index);
     j->rc = SYSLOGTLS_E_NOMEM;
     goto out;
   }
-  rc = syslogtls_client_new(&cl, j->tls);
-  if (rc != SYSLOGTLS_OK) {
-    set_error(j, "client", rc);
-    goto out;
-  }
-  syslogtls_client_set_log(cl, log_cb, j);
-  if (o->source != NULL && (rc = syslogtls_client_set_source(cl, o->source)) != SYSLOGTLS_OK) {
-    set_error(j, "source address", rc);
-    goto out;
-  }
-  rc = syslogtls_client_connect(cl, o->host, o->port, o->servername, o->timeout_ms);
-  if (rc != SYSLOGTLS_OK) {
-    set_error(j, "connect", rc);
-    goto out;
-  }
-  snprintf(j->tls_version, sizeof j->tls_version, "%s", syslogtls_client_tls_version(cl));
-  snprintf(j->cipher, sizeof j->cipher, "%s", syslogtls_client_cipher(cl));
-
   for (i = 0; i < j->n; ++i) {
     size_t len = format_message(o, j->first + i, msg, msg_cap);
     size_t flen = 0;
+    int flush;
     rc = syslogtls_frame_encode(o->framing, msg, len, buf + used, buf_cap - used, &flen, NULL);
     if (rc != SYSLOGTLS_OK) {
       snprintf(j->error, sizeof j->error, "connection %u: cannot encode message: %s", j->index,
@@ -202,8 +245,13 @@ static void *run_job(void *arg) {
       goto out;
     }
     used += flen;
-    if (++in_batch == batch || i + 1 == j->n) {
-      rc = syslogtls_client_send(cl, buf, used, o->timeout_ms);
+    ++in_batch;
+    if (o->fill)
+      flush = used + frame_max > FILL_BYTES || i + 1 == j->n;
+    else
+      flush = in_batch == batch || i + 1 == j->n;
+    if (flush) {
+      rc = syslogtls_client_send(j->cl, buf, used, o->timeout_ms);
       if (rc != SYSLOGTLS_OK) {
         set_error(j, "send", rc);
         goto out;
@@ -213,15 +261,56 @@ static void *run_job(void *arg) {
       in_batch = 0;
     }
   }
-  rc = syslogtls_client_close(cl, o->timeout_ms);
-  if (rc != SYSLOGTLS_OK) {
-    set_error(j, "close", rc);
-    goto out;
-  }
+  ret = 0;
 out:
-  syslogtls_client_free(cl);
   free(msg);
   free(buf);
+  return ret;
+}
+
+/* Closes connection j cleanly (when it was opened) and frees its client. */
+static void job_close(job *j) {
+  if (j->cl != NULL && j->rc == 0) {
+    int rc = syslogtls_client_close(j->cl, j->opt->close_timeout_ms);
+    if (rc != SYSLOGTLS_OK) set_error(j, "close", rc);
+  }
+  syslogtls_client_free(j->cl);
+  j->cl = NULL;
+}
+
+/* One thread per connection (or --sequential): open, send, close. */
+static void *run_job(void *arg) {
+  job *j = (job *)arg;
+  j->rc = 0;
+  if (job_connect(j) == 0) job_send(j);
+  job_close(j);
+  return NULL;
+}
+
+/* --threads: one thread drives connections first, first + stride, ...:
+ * opens all of them, waits until every thread has opened its share, sends,
+ * waits again, closes. */
+typedef struct pool {
+  job *jobs;
+  unsigned count, first, stride;
+  pthread_barrier_t *barrier;
+  double *connected_at; /* written by the thread of index 0 */
+} pool;
+
+static double now_seconds(void);
+
+static void *run_pool(void *arg) {
+  pool *p = (pool *)arg;
+  unsigned k;
+  for (k = p->first; k < p->count; k += p->stride) {
+    p->jobs[k].rc = 0;
+    job_connect(&p->jobs[k]);
+  }
+  if (pthread_barrier_wait(p->barrier) == PTHREAD_BARRIER_SERIAL_THREAD) *p->connected_at = now_seconds();
+  for (k = p->first; k < p->count; k += p->stride)
+    if (p->jobs[k].rc == 0) job_send(&p->jobs[k]);
+  pthread_barrier_wait(p->barrier);
+  for (k = p->first; k < p->count; k += p->stride) job_close(&p->jobs[k]);
   return NULL;
 }
 
@@ -233,7 +322,7 @@ static double now_seconds(void) {
 
 static void parse_options(int argc, char **argv, options *o) {
   enum { O_START = 256, O_SEQ, O_PLAIN, O_CA, O_CERT, O_KEY, O_AUTH, O_PEER, O_SNI, O_PRIO, O_SOURCE,
-         O_TIMEOUT, O_BATCH, O_HOSTNAME, O_TAG };
+         O_TIMEOUT, O_BATCH, O_HOSTNAME, O_TAG, O_THREADS, O_CONNECT_ONLY, O_PER_RECORD, O_NO_RESUME, O_WARMUP, O_CLOSE_TIMEOUT };
   static const struct option longopts[] = {
       {"target", required_argument, NULL, 't'},   {"port", required_argument, NULL, 'p'},
       {"count", required_argument, NULL, 'n'},    {"start", required_argument, NULL, O_START},
@@ -246,6 +335,9 @@ static void parse_options(int argc, char **argv, options *o) {
       {"source", required_argument, NULL, O_SOURCE},  {"timeout", required_argument, NULL, O_TIMEOUT},
       {"batch", required_argument, NULL, O_BATCH},    {"hostname", required_argument, NULL, O_HOSTNAME},
       {"tag", required_argument, NULL, O_TAG},        {"verbose", no_argument, NULL, 'v'},
+      {"threads", required_argument, NULL, O_THREADS}, {"connect-only", no_argument, NULL, O_CONNECT_ONLY},
+      {"per-record", required_argument, NULL, O_PER_RECORD}, {"no-resume", no_argument, NULL, O_NO_RESUME},
+      {"warmup", no_argument, NULL, O_WARMUP}, {"close-timeout", required_argument, NULL, O_CLOSE_TIMEOUT},
       {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0}};
   unsigned long long v;
   int c;
@@ -268,8 +360,8 @@ static void parse_options(int argc, char **argv, options *o) {
         o->size = (size_t)v;
         break;
       case 'c':
-        if (parse_ull(optarg, MAX_CONNECTIONS, &v) != 0 || v == 0)
-          fail_usage("invalid connection count '%s' (1..%d)", optarg, MAX_CONNECTIONS);
+        if (parse_ull(optarg, MAX_POOLED_CONNECTIONS, &v) != 0 || v == 0)
+          fail_usage("invalid connection count '%s' (1..%d)", optarg, MAX_POOLED_CONNECTIONS);
         o->connections = (unsigned)v;
         break;
       case O_SEQ: o->sequential = 1; break;
@@ -297,6 +389,28 @@ static void parse_options(int argc, char **argv, options *o) {
         if (parse_ull(optarg, 65536, &v) != 0 || v == 0) fail_usage("invalid batch '%s'", optarg);
         o->batch = (unsigned)v;
         break;
+      case O_THREADS:
+        if (parse_ull(optarg, MAX_THREADS, &v) != 0 || v == 0)
+          fail_usage("invalid thread count '%s' (1..%d)", optarg, MAX_THREADS);
+        o->threads = (unsigned)v;
+        break;
+      case O_CONNECT_ONLY: o->connect_only = 1; break;
+      case O_NO_RESUME: o->no_resume = 1; break;
+      case O_WARMUP: o->warmup = 1; break;
+      case O_CLOSE_TIMEOUT:
+        if (parse_ull(optarg, 3600000, &v) != 0) fail_usage("invalid close timeout '%s'", optarg);
+        o->close_timeout_ms = (unsigned)v;
+        o->close_timeout_set = 1;
+        break;
+      case O_PER_RECORD:
+        if (strcmp(optarg, "fill") == 0) {
+          o->fill = 1;
+        } else {
+          if (parse_ull(optarg, 65536, &v) != 0 || v == 0) fail_usage("invalid --per-record '%s'", optarg);
+          o->batch = (unsigned)v;
+          o->fill = 0;
+        }
+        break;
       case O_HOSTNAME: o->hostname = optarg; break;
       case O_TAG: o->tag = optarg; break;
       case 'v': o->verbose = 1; break;
@@ -305,6 +419,11 @@ static void parse_options(int argc, char **argv, options *o) {
     }
   }
   if (optind != argc) fail_usage("unexpected argument '%s'", argv[optind]);
+  if (o->threads == 0 && o->connections > MAX_CONNECTIONS)
+    fail_usage("more than %d connections need --threads", MAX_CONNECTIONS);
+  if (o->threads != 0 && o->sequential) fail_usage("--threads excludes --sequential");
+  if (o->connect_only) o->count = 0;
+  if (!o->close_timeout_set) o->close_timeout_ms = o->timeout_ms;
   if (o->plain && (o->ca || o->cert || o->key || o->auth || o->npeers || o->priority))
     fail_usage("--plain excludes the TLS options");
 }
@@ -326,6 +445,10 @@ static syslogtls_tls_config *make_tls(const options *o) {
   if (rc == SYSLOGTLS_OK && o->ca != NULL) { what = "--ca"; rc = syslogtls_tls_config_set_ca_file(cfg, o->ca); }
   if (rc == SYSLOGTLS_OK && o->cert != NULL) { what = "--cert"; rc = syslogtls_tls_config_set_cert_file(cfg, o->cert); }
   if (rc == SYSLOGTLS_OK && o->key != NULL) { what = "--key"; rc = syslogtls_tls_config_set_key_file(cfg, o->key); }
+  if (rc == SYSLOGTLS_OK && o->no_resume) {
+    what = "--no-resume";
+    rc = syslogtls_tls_config_set_session_resumption(cfg, 0);
+  }
   if (rc == SYSLOGTLS_OK && o->priority != NULL) {
     what = "--priority";
     rc = syslogtls_tls_config_set_priority(cfg, o->priority);
@@ -354,7 +477,8 @@ int main(int argc, char **argv) {
   pthread_t *threads;
   syslogtls_tls_config *tls = NULL;
   unsigned long long next, sent = 0;
-  unsigned k, started = 0;
+  unsigned k, started = 0, nfailed = 0, nresumed = 0;
+  double connected_at;
   int failed = 0;
   double t0, elapsed;
   char host[256];
@@ -386,7 +510,7 @@ int main(int argc, char **argv) {
   if (!o.plain) tls = make_tls(&o);
 
   jobs = calloc(o.connections, sizeof *jobs);
-  threads = calloc(o.connections, sizeof *threads);
+  threads = calloc(o.threads != 0 ? o.threads : o.connections, sizeof *threads);
   if (jobs == NULL || threads == NULL) {
     fprintf(stderr, "syslogtls-loader: out of memory\n");
     return 1;
@@ -401,8 +525,44 @@ int main(int argc, char **argv) {
     next += jobs[k].n;
   }
 
+  if (o.warmup) {
+    job w;
+    memset(&w, 0, sizeof w);
+    w.opt = &o;
+    w.tls = tls;
+    run_job(&w);
+    if (w.rc != 0) {
+      fprintf(stderr, "syslogtls-loader: warmup %s\n", w.error);
+      return 1;
+    }
+  }
   t0 = now_seconds();
-  if (o.sequential || o.connections == 1) {
+  connected_at = 0;
+  if (o.threads != 0) {
+    unsigned nt = o.threads < o.connections ? o.threads : o.connections;
+    pool *pools = calloc(nt, sizeof *pools);
+    pthread_barrier_t barrier;
+    if (pools == NULL || pthread_barrier_init(&barrier, NULL, nt) != 0) {
+      fprintf(stderr, "syslogtls-loader: out of memory\n");
+      return 1;
+    }
+    for (k = 0; k < nt; ++k) {
+      pools[k].jobs = jobs;
+      pools[k].count = o.connections;
+      pools[k].first = k;
+      pools[k].stride = nt;
+      pools[k].barrier = &barrier;
+      pools[k].connected_at = &connected_at;
+      if (pthread_create(&threads[k], NULL, run_pool, &pools[k]) != 0) {
+        /* the barrier counts nt threads: without all of them nobody gets past it */
+        fprintf(stderr, "syslogtls-loader: cannot create thread %u\n", k);
+        return 1;
+      }
+    }
+    for (k = 0; k < nt; ++k) pthread_join(threads[k], NULL);
+    pthread_barrier_destroy(&barrier);
+    free(pools);
+  } else if (o.sequential || o.connections == 1) {
     for (k = 0; k < o.connections; ++k) {
       run_job(&jobs[k]);
       if (jobs[k].rc != 0) break; /* later connections would only repeat the failure */
@@ -423,15 +583,31 @@ int main(int argc, char **argv) {
 
   for (k = 0; k < o.connections; ++k) {
     sent += jobs[k].sent;
+    if (jobs[k].resumed) ++nresumed;
     if (jobs[k].rc != 0) {
-      fprintf(stderr, "syslogtls-loader: %s\n", jobs[k].error);
+      ++nfailed;
+      if (nfailed <= 10) fprintf(stderr, "syslogtls-loader: %s\n", jobs[k].error);
       failed = 1;
     }
   }
+  if (nfailed > 10) fprintf(stderr, "syslogtls-loader: ... %u connection(s) failed in all\n", nfailed);
   printf("syslogtls-loader: sent %llu of %llu messages over %u connection(s) in %.3f s (%.0f msgs/s); %s%s%s\n",
          sent, o.count, o.connections, elapsed, elapsed > 0 ? (double)sent / elapsed : 0.0,
          o.plain ? "plaintext" : (jobs[0].tls_version[0] ? jobs[0].tls_version : "no TLS session"),
          o.plain || !jobs[0].cipher[0] ? "" : " ", o.plain ? "" : jobs[0].cipher);
+  {
+    struct rusage ru;
+    double cpu = 0;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+      cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+            (double)ru.ru_stime.tv_usec / 1e6;
+    printf("syslogtls-loader: connections %u of %u completed", o.connections - nfailed, o.connections);
+    if (connected_at > 0) printf(", all open after %.3f s", connected_at - t0);
+    if (!o.plain) printf(", %u resumed", nresumed);
+    printf("; cpu %.3f s", cpu);
+    if (sent > 0) printf(", %.3f us/msg", cpu * 1e6 / (double)sent);
+    printf("\n");
+  }
   fflush(stdout);
   free(jobs);
   free(threads);

@@ -37,6 +37,11 @@ int loadTlsAcceptWildcard(syslogtls_tls_config* c, const TlsValues& v) {
   return syslogtls_tls_config_set_accept_wildcard_certificates(c, *v.acceptWildcardCertificates ? 1 : 0);
 }
 
+int loadTlsSessionResumption(syslogtls_tls_config* c, const TlsValues& v) {
+  if (!v.sessionResumption) return SYSLOGTLS_OK;
+  return syslogtls_tls_config_set_session_resumption(c, *v.sessionResumption ? 1 : 0);
+}
+
 TlsValues inheritTls(const TlsValues& instance, const TlsValues& module) {
   TlsValues r;
   for (const auto& row : kTlsParams) row.inherit(r, instance, module);

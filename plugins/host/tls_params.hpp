@@ -36,6 +36,7 @@ enum TlsScope : unsigned {
 // std::nullopt = not given there.
 struct TlsValues {
   std::optional<bool> acceptWildcardCertificates;  // default on (runtime default)
+  std::optional<bool> sessionResumption;           // default on (runtime default)
   std::optional<std::string> caFile, certFile, keyFile, crlFile, authMode, priorityString, serverName;
   std::optional<std::vector<std::string>> permittedPeers;
   std::optional<long long> handshakeTimeout;  // seconds
@@ -87,6 +88,7 @@ int loadTlsEach(syslogtls_tls_config* c, const TlsValues& v) {
 }
 int loadTlsHandshakeTimeout(syslogtls_tls_config* c, const TlsValues& v);  // seconds -> ms
 int loadTlsAcceptWildcard(syslogtls_tls_config* c, const TlsValues& v);
+int loadTlsSessionResumption(syslogtls_tls_config* c, const TlsValues& v);
 
 using TlsLoadFn = int (*)(syslogtls_tls_config*, const TlsValues&);
 
@@ -126,6 +128,8 @@ inline constexpr TlsParamRow kTlsParams[] = {
         "tls.permittedPeer", rs::eCmdHdlrArray, kTlsAll, SYSLOGTLS_SETTING_PERMITTED_PEER, "none"),
     tlsRow<&TlsValues::acceptWildcardCertificates, &loadTlsAcceptWildcard>(  // RFC 5425 5.2
         "tls.acceptWildcardCertificates", rs::eCmdHdlrBinary, kTlsAll, SYSLOGTLS_SETTING_ACCEPT_WILDCARD, "on"),
+    tlsRow<&TlsValues::sessionResumption, &loadTlsSessionResumption>(  // imtls: tickets; omtls: resumes
+        "tls.sessionResumption", rs::eCmdHdlrBinary, kTlsAll, SYSLOGTLS_SETTING_NONE, "on"),
     tlsRow<&TlsValues::priorityString,
            &loadTlsString<&TlsValues::priorityString, &syslogtls_tls_config_set_priority>>(
         "tls.priorityString", rs::eCmdHdlrString, kTlsAll, SYSLOGTLS_SETTING_PRIORITY, "SYSLOGTLS_DEFAULT_PRIORITY"),

@@ -164,6 +164,7 @@ void Listener::activate() {
       {"frames.oversize", SYSLOGTLS_CTR_FRAMES_OVERSIZE},   {"frames.invalid", SYSLOGTLS_CTR_FRAMES_INVALID},
       {"bytes.received", SYSLOGTLS_CTR_BYTES_RECEIVED},     {"sessions.drainTimeout", SYSLOGTLS_CTR_DRAIN_TIMEOUT},
       {"handshake.evicted", SYSLOGTLS_CTR_HANDSHAKE_EVICTED}, {"log.suppressed", SYSLOGTLS_CTR_LOG_SUPPRESSED},
+      {"sessions.resumed", SYSLOGTLS_CTR_SESSIONS_RESUMED},
   };
   if (server_ != nullptr) {
     for (const auto& c : kCounters) stats->addCounter(c.name, syslogtls_server_counter(server_.get(), c.id), false);

@@ -107,6 +107,7 @@ void Sender::adopt(ClientPtr cl, std::size_t idx) {
   if (cfg_.tls()) {
     text += ", " + orEmpty(syslogtls_client_tls_version(c)) + ", " + orEmpty(syslogtls_client_cipher(c)) +
             ", subject '" + orEmpty(syslogtls_client_peer_subject(c)) + "'";
+    if (syslogtls_client_resumed(c) != 0) text += ", resumed";
     if (host::Credentials* cr = cfg_.credentials())
       cr->notePeer(syslogtls_client_peer_fingerprint(c), syslogtls_client_peer_subject(c),
                    "target '" + cfg_.targets()[idx].host + "'", syslogtls_client_peer_not_after(c), host::unixNow());

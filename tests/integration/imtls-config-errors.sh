@@ -29,6 +29,7 @@ imtls_check_refuses "parameter 'tls\.crlFile': CRL file '[^']*nonexistent-crl\.p
 imtls_check_refuses "parameter 'tls\.crlFile': CRL file '[^']*ca\.pem': no CRL found" "tls.crlFile=\"$CERTS/ca.pem\""
 imtls_check_refuses "parameter 'tls\.reloadCheckInterval' cannot be less than zero" 'tls.reloadCheckInterval="-1"'
 imtls_check_refuses "parameter 'tls\.expiryWarningDays' cannot be less than zero" 'tls.expiryWarningDays="-1"'
+imtls_check_refuses "parameter 'tls\.sessionResumption' must be \"on\" or \"off\"" 'tls.sessionResumption="maybe"'
 # module() parameters: a value out of range is reported and replaced
 IMTLS_MODULE_PARAMS='drainTimeout="-5"'
 imtls_check_refuses "parameter 'drainTimeout'.*out of range \(was -5, allowed 0-60000 ms\); using 800"

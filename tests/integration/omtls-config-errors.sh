@@ -41,6 +41,8 @@ check_action "target=\"127.0.0.1\" $tls tls.reloadCheckInterval=\"-1\"" \
     "parameter 'tls\.reloadCheckInterval' cannot be less than zero"
 check_action "target=\"127.0.0.1\" $tls tls.expiryWarningDays=\"-1\"" \
     "parameter 'tls\.expiryWarningDays' cannot be less than zero"
+check_action "target=\"127.0.0.1\" $tls tls.sessionResumption=\"maybe\"" \
+    "parameter 'tls\.sessionResumption' must be \"on\" or \"off\""
 # A bad tls.* default in module() is reported at the action that inherits it.
 { conf_head chk; echo "module(load=\"$mod\" tls.authMode=\"bogus\")"; echo "action(type=\"omtls\" target=\"127.0.0.1\" $tls)"; } > "$T/chk.conf"
 rsyslogd_check "$T/chk.conf" && fail "-N1 passed with module(tls.authMode=\"bogus\")"
