@@ -15,6 +15,14 @@
 #   rss_kb PID / hwm_kb PID        VmRSS / VmHWM of PID in KiB
 #   out_range FILE LO HI           print the lines of FILE whose msgnum is in
 #                                  LO..HI (to separate clients by range)
+#   refusal_lines NAME REGEX REASON  after daemon NAME stopped: the number of
+#                                  lines of $T/NAME.log matching REGEX plus the
+#                                  lines the runtime's log governor held back
+#                                  for REASON (at most 5 refusal or failure
+#                                  lines per reason and second are logged; the
+#                                  rest are counted in "N more refusal lines
+#                                  suppressed ... (reason: REASON; ...", which
+#                                  the final flush at stop may write to stderr)
 
 abuse_tool() {
     _ab=${abs_top_builddir:-}/tests/tools/tls-abuse
@@ -69,4 +77,12 @@ hwm_kb() {
 out_range() {
     awk -v lo="$2" -v hi="$3" 'match($0, /msgnum:[0-9]+:/) {
         n = substr($0, RSTART + 7, RLENGTH - 8) + 0; if (n >= lo && n <= hi) print }' "$1"
+}
+
+refusal_lines() {
+    _logged=$(grep -Eic "$2" "$T/$1.log")
+    _held=$(cat "$T/$1.log" "$T/$1.stderr" 2>/dev/null |
+        sed -n "s/.* \([0-9][0-9]*\) more refusal lines suppressed in the last .* (reason: $3; .*/\1/p" |
+        awk '{ n += $1 } END { print n + 0 }')
+    echo $((_logged + _held))
 }
