@@ -2,7 +2,8 @@
 # run-tests.sh - the README's test command: installs what is missing, then
 # builds twice with warnings as errors - a plain build and an
 # AddressSanitizer + UndefinedBehaviorSanitizer build - and runs every test
-# tier in each (unit, C API, integration against the real rsyslogd). Fails
+# tier in each (unit, C API, integration against the real rsyslogd), then
+# runs the libFuzzer targets in a clang build (make fuzz-check). Fails
 # if any test fails, errors or skips. SANITIZE=0 skips the sanitizer pass.
 #
 # Host matrix: when rsyslog source tarballs are found ($RSYSLOG_HOST_TARBALLS,
@@ -154,6 +155,22 @@ else
   total_fail=$((total_fail + 1))
   status=1
 fi
+
+# The libFuzzer targets (tests/fuzz/fuzz.am): a clang build with
+# --enable-fuzzing; make fuzz-check runs each target 60 s, two at a time.
+# One test in the totals.
+echo "== fuzz-check"
+fuzz_build="$top/_build-fuzz"
+fuzz_started=$(date +%s)
+mkdir -p "$fuzz_build"
+if (cd "$fuzz_build" && CC=clang CXX=clang++ "$top/configure" -q --enable-fuzzing && make -j"$(nproc)" fuzz-check); then
+  total_pass=$((total_pass + 1))
+else
+  echo "run-tests: fuzz-check failed (crashing inputs under $fuzz_build/tests/fuzz/work/)" >&2
+  total_fail=$((total_fail + 1))
+  status=1
+fi
+echo "run-tests: fuzz-check: $(($(date +%s) - fuzz_started)) s"
 
 echo "$total_pass passed, $total_fail failed"
 exit "$status"

@@ -2,7 +2,10 @@
 # install-deps.sh [--hosts] [--bench] - installs, with apt-get, the Debian 12 packages
 # needed to build rsyslog-tls, run its tests (stress-ng:
 # contrib/stress-check.sh --load), build and check its Debian packages (make
-# check-package: dpkg-dev, debhelper, lintian, git) and run its demo. --hosts
+# check-package: dpkg-dev, debhelper, lintian, git), build its libFuzzer
+# targets (make fuzz-check: clang, and libclang-rt-14-dev, which holds
+# libFuzzer and clang's sanitizer runtimes and is only a recommendation of
+# clang) and run its demo. --hosts
 # adds what building the rsyslog releases of the host matrix from source
 # needs (tests/hosts/build-host.sh; run-tests.sh passes it when it found the
 # tarballs). --bench adds what make bench needs (gnuplot-nox, linux-perf).
@@ -16,6 +19,7 @@ PACKAGES="
   gnutls-bin openssl stunnel4 iproute2 procps valgrind util-linux bsdutils
   perl-base stress-ng
   dpkg-dev debhelper lintian git
+  clang libclang-rt-14-dev
 "
 # rsyslog's own build: parser generators, its libraries' headers, and
 # autoconf-archive, which rsyslog's configure.ac needs and this project's

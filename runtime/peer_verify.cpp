@@ -218,7 +218,9 @@ bool parse_fingerprint(std::string_view text, Fingerprint* out, std::string* rea
     *reason = "a fingerprint starts with its algorithm, e.g. SHA256:AA:BB:...";
     return false;
   }
-  std::string alg = normalize(text.substr(0, colon));
+  // Lower case only: a trailing dot is no part of an algorithm name.
+  std::string alg(text.substr(0, colon));
+  for (char& c : alg) c = lower(c);
   Fingerprint fp;
   size_t want = 0;
   if (alg == "sha256" || alg == "sha-256") {

@@ -267,7 +267,15 @@ rs::rsRetVal tryResume(void* pWrkrData) {
   return host::guarded("tryResume", [&] { return toRet(static_cast<Worker*>(pWrkrData)->sender.tryResume()); });
 }
 
-rs::rsRetVal beginTransaction(void*) { return rs::RS_RET_OK; }
+// Connects when there is no connection: if that fails, rsyslog retries
+// (tryResume) with the batch still counted as unprocessed in its queue, so a
+// shutdown meanwhile saves it to a disk-assisted queue (Sender::begin).
+rs::rsRetVal beginTransaction(void* pWrkrData) {
+  rs::rsRetVal r = host::guarded("beginTransaction", [&] {
+    return toRet(static_cast<Worker*>(pWrkrData)->sender.begin());
+  });
+  return r == rs::RS_RET_OK ? r : rs::RS_RET_SUSPENDED;
+}
 
 rs::rsRetVal commitTransaction(void* pWrkrData, rs::actWrkrIParams_t* p, const unsigned nParams) {
   rs::rsRetVal r = host::guarded("commitTransaction", [&] {

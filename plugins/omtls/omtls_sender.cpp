@@ -176,6 +176,12 @@ Sender::Result Sender::tryResume() {
   return runPass() ? Result::Ok : Result::Suspended;
 }
 
+Sender::Result Sender::begin() {
+  if (client_ || runPass()) return Result::Ok;
+  bump(sh_.counters.suspended);
+  return Result::Suspended;
+}
+
 Sender::Result Sender::commit(const MsgView* msgs, std::size_t n) {
   if (n == 0) return Result::Ok;
   failbackIfDue();

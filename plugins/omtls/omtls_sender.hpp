@@ -62,6 +62,13 @@ class Sender final {
   // rsyslog's tryResume: Ok if connected (reconnecting if needed and the
   // backoff window allows it), else Suspended.
   Result tryResume();
+  // rsyslog's beginTransaction: Ok if connected or a connection could be
+  // made now, else Suspended. A batch whose transaction cannot begin stays
+  // in rsyslog's queue as not yet processed, so a shutdown during the
+  // retries that follow saves it (queue.saveOnShutdown); a batch already
+  // handed to commit() is, to rsyslog, processed, and a shutdown while it
+  // is retried loses it.
+  Result begin();
   // Writes the batch with one corked send; connects first if needed.
   Result commit(const MsgView* msgs, std::size_t n);
   // Sends close_notify and closes (bounded), e.g. at shutdown.

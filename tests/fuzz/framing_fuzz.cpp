@@ -1,13 +1,13 @@
 // framing_fuzz.cpp - libFuzzer target for the framing decoder: any split of the input must decode like the whole.
 //
-// Not part of make check. Build and run from the source tree, e.g.:
-//   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -Iruntime \
-//     tests/fuzz/framing_fuzz.cpp runtime/framing.cpp runtime/error.cpp -o /tmp/framing_fuzz
-//   /tmp/framing_fuzz -max_total_time=60
+// Built by ./configure --enable-fuzzing, run by make fuzz-check
+// (tests/fuzz/fuzz.am); seeds in tests/fuzz/corpus/framing_fuzz/.
 //
-// Input layout: byte 0 picks framing (mod 3) and oversize mode (/3 mod 3),
+// Input layout: byte 0 picks framing (mod 3: auto, octet-counted, LF) and oversize mode (/3 mod 3),
 // byte 1 the maximum frame size (1..256), byte 2 a split step (1..256); the
 // rest is the stream. Properties checked:
+//  - every split of a short stream (up to 96 bytes) into two chunks, in all
+//    three framings, decodes like the whole;
 //  - decoding in chunks gives exactly the frames, flags and error of decoding
 //    the whole stream at once, and the same counters;
 //  - no frame is longer than the maximum; only truncated frames reach it
@@ -33,11 +33,12 @@ struct Outcome {
   unsigned long long oversize = 0, invalid = 0;
 };
 
-Outcome run(int framing, size_t max, int oversize, const uint8_t* data, size_t size, size_t step) {
+// Chunks of step bytes; when first is not 0 the first chunk has first bytes.
+Outcome run(int framing, size_t max, int oversize, const uint8_t* data, size_t size, size_t step, size_t first = 0) {
   syslogtls::Decoder d(framing, max, oversize);
   Outcome o;
-  for (size_t off = 0; off < size || (size == 0 && off == 0); off += step) {
-    const size_t n = std::min(step, size - off);
+  for (size_t off = 0, n = 0; off < size || (size == 0 && off == 0); off += n) {
+    n = std::min(off == 0 && first != 0 ? first : step, size - off);
     const std::vector<char> chunk(data + off, data + off + n);
     std::vector<syslogtls::Frame> pending;
     size_t pos = 0;
@@ -78,6 +79,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (whole.frames != split.frames || whole.error != split.error || whole.error_text != split.error_text ||
       whole.boundary != split.boundary || whole.oversize != split.oversize || whole.invalid != split.invalid) {
     std::abort();
+  }
+  // Every split point of a short stream into two chunks, in each framing.
+  if (size <= 96) {
+    for (int fr = 0; fr < 3; ++fr) {
+      const Outcome ref = fr == framing ? whole : run(fr, max, oversize, data, size, size == 0 ? 1 : size);
+      for (size_t k = 1; k < size; ++k) {
+        const Outcome two = run(fr, max, oversize, data, size, size, k);
+        if (two.frames != ref.frames || two.error != ref.error || two.error_text != ref.error_text ||
+            two.boundary != ref.boundary || two.oversize != ref.oversize || two.invalid != ref.invalid)
+          std::abort();
+      }
+    }
   }
 
   // Round trip: re-encode the frames octet-counted and decode them again.

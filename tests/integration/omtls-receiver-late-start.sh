@@ -1,7 +1,10 @@
 #!/bin/sh
 # The receiver is down when the sender starts and comes up later: omtls
 # keeps retrying (action.resumeInterval=1) and, once imtls listens, every
-# message arrives exactly once (nothing was ever half-sent).
+# message arrives, once except for at most one: nothing was ever half-sent,
+# but the message during which omtls's beginTransaction found no receiver is
+# both sent when the action resumes and put back into the queue by rsyslog
+# (README, Delivery guarantees).
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 . "$abs_top_srcdir/tests/integration/lib-omtls.sh"
 N=5000
@@ -31,5 +34,5 @@ omtls_wait_distinct $N 30 "$T/rcv.out"
 stop_rsyslogd snd
 stop_rsyslogd rcv
 omtls_tally $N "$T/rcv.out"
-[ "$DUPLICATES" -eq 0 ] || fail "$DUPLICATES duplicates"
-echo "PASS: all $N messages delivered once the late receiver came up"
+[ "$DUPLICATES" -le 1 ] || fail "$DUPLICATES duplicates (at most 1: the message of the failed beginTransaction)"
+echo "PASS: all $N messages delivered once the late receiver came up ($DUPLICATES duplicates)"

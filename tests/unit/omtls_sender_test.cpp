@@ -237,6 +237,29 @@ TEST_CASE("nothing listens: Suspended, no message counted as sent") {
   CHECK_FALSE(s.connected());
 }
 
+TEST_CASE("begin: connects when there is no connection; Suspended when nothing listens") {
+  Pki pki;
+  const unsigned port = unusedPort(pki);
+  Action down(pki, {"127.0.0.1"}, port);
+  Sender idle(*down.cfg, *down.shared, down.clock());
+  CHECK(idle.begin() == Sender::Result::Suspended);
+  CHECK(down.shared->counters.suspended == 1);
+  CHECK(down.shared->counters.connectFailed == 1);
+  CHECK_FALSE(idle.connected());
+
+  Receiver rcv(pki, "127.0.0.1", 0);
+  Action up(pki, {"127.0.0.1"}, rcv.port());
+  Sender s(*up.cfg, *up.shared, up.clock());
+  REQUIRE(s.begin() == Sender::Result::Ok);
+  CHECK(s.connected());
+  CHECK(up.shared->counters.connects == 1);
+  CHECK(s.begin() == Sender::Result::Ok);  // connected: no second connection
+  CHECK(up.shared->counters.connects == 1);
+  REQUIRE(send(s, {"after begin"}) == Sender::Result::Ok);
+  REQUIRE(rcv.waitFrames(1));
+  CHECK(rcv.frames() == std::vector<std::string>{"after begin"});
+}
+
 TEST_CASE("rebindInterval: a new connection after N messages, nothing lost") {
   Pki pki;
   Receiver rcv(pki, "127.0.0.1", 0);

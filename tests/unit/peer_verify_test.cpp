@@ -187,6 +187,17 @@ TEST_CASE("fingerprints: malformed ones are refused with the reason") {
   CHECK_FALSE(parse_fingerprint("nocolon", &fp, &why));
 }
 
+// Found by tests/fuzz/fingerprint_fuzz (corpus file alg-dot): the algorithm
+// name went through the DNS-name normalisation, which drops one trailing dot.
+TEST_CASE("fingerprints: an algorithm name with a trailing dot is unknown") {
+  Fingerprint fp;
+  std::string why;
+  CHECK_FALSE(parse_fingerprint(std::string("SHA256.:") + kSha256, &fp, &why));
+  CHECK(why.find("unknown fingerprint algorithm 'SHA256.'") != std::string::npos);
+  CHECK_FALSE(parse_fingerprint(std::string("sha-1.:") + kSha1, &fp, &why));
+  CHECK(why.find("unknown") != std::string::npos);
+}
+
 TEST_CASE("looks_like_fingerprint tells pins from names and IPs") {
   CHECK(looks_like_fingerprint("SHA1:AA"));
   CHECK(looks_like_fingerprint("md5:AA"));
