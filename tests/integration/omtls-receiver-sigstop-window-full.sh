@@ -43,11 +43,13 @@ limit=$(scaled_seconds 40)
 sent_stopped=$(omtls_stat snd messages.sent)
 [ "$sent_stopped" -lt $N ] || fail "messages.sent is $sent_stopped while the receiver was stopped: nothing stayed queued"
 local_lines=$(omtls_count "$T/snd-local.out")
-reports=$(grep -c 'omtls(' "$T/snd.stats")
+# impstats, another input of the sender, goes on writing while the
+# receiver is still stopped
+stats_lines=$(wc -l < "$T/snd.stats")
+wait_for_count "$T/snd.stats" $((stats_lines + 1)) 15
 kill -CONT "$(cat "$T/rcv.bgpid")"
 
 omtls_wait_distinct $N 120 "$T/rcv.out"
-[ "$(grep -c 'omtls(' "$T/snd.stats")" -gt "$reports" ] || fail "impstats stopped reporting"
 stop_rsyslogd snd
 stop_rsyslogd rcv
 omtls_tally $N "$T/rcv.out"
