@@ -10,6 +10,7 @@
 #include "firewall.hpp"
 #include "guard.hpp"
 #include "log.hpp"
+#include "main_wake.hpp"
 
 namespace host {
 namespace {
@@ -51,6 +52,7 @@ void useObj(char* name, If& iface, int version) {
 
 void initCore(const char* name, HostQueryFn hostQuery, unsigned needs) {
   setModuleName(name);
+  mainWakeInit();
   g_core.haveProp = g_core.haveStatsobj = g_core.msgFlagsOk = false;
   g_core.release = nullptr;
   std::memset(&g_core.obj, 0, sizeof g_core.obj);
@@ -91,6 +93,7 @@ void initCore(const char* name, HostQueryFn hostQuery, unsigned needs) {
 }
 
 void releaseCore() noexcept {
+  mainWakeShutdown();
   if (g_core.obj.ReleaseObj != nullptr) {
     if (g_core.haveStatsobj) g_core.obj.ReleaseObj(__FILE__, reinterpret_cast<rs::uchar*>(kStatsobjName), nullptr, &g_core.statsobj);
     if (g_core.haveProp) g_core.obj.ReleaseObj(__FILE__, reinterpret_cast<rs::uchar*>(kPropName), nullptr, &g_core.prop);

@@ -1,6 +1,7 @@
 // log.cpp - logging helpers over rsyslog's LogError/LogMsg.
 //
 // Concurrency & Locking: see log.hpp; formatting uses a stack buffer only.
+// Each line is followed by a main-thread wake-up (main_wake.hpp).
 #include "log.hpp"
 
 #include <syslog.h>
@@ -8,6 +9,7 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "main_wake.hpp"
 #include "rsyslog_abi.hpp"
 
 namespace host {
@@ -34,6 +36,7 @@ void logError(int code, const char* fmt, ...) noexcept {
   vformat(buf, fmt, ap);
   va_end(ap);
   LogError(0, code, "%s", buf);
+  mainWakeAfterLog();
 }
 
 void logWarning(int code, const char* fmt, ...) noexcept {
@@ -43,6 +46,7 @@ void logWarning(int code, const char* fmt, ...) noexcept {
   vformat(buf, fmt, ap);
   va_end(ap);
   LogMsg(0, code, LOG_WARNING, "%s", buf);
+  mainWakeAfterLog();
 }
 
 void logMsg(int severity, const char* fmt, ...) noexcept {
@@ -52,6 +56,7 @@ void logMsg(int severity, const char* fmt, ...) noexcept {
   vformat(buf, fmt, ap);
   va_end(ap);
   LogMsg(0, rs::NO_ERRCODE, severity, "%s", buf);
+  mainWakeAfterLog();
 }
 
 void logDebug(const char* fmt, ...) noexcept {

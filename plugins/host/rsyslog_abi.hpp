@@ -281,6 +281,9 @@ rs::rsRetVal objGetObjInterface(rs::obj_if_t* pIf);
 
 extern int GatherStats;
 extern int Debug;
+// Set while internal messages are signalled to the main thread (ABI.md §12);
+// weak: a daemon without it loads the module and is refused by the guard.
+extern int bHaveMainQueue __attribute__((weak));
 void r_dbgprintf(const char* srcfile, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 }
 #pragma GCC visibility pop
