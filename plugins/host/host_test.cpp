@@ -5,7 +5,11 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <thread>
 #include <new>
 #include <stdexcept>
 
@@ -14,6 +18,7 @@
 #include "guard.hpp"
 #include "host_test_stubs.hpp"
 #include "log.hpp"
+#include "main_wake.hpp"
 #include "params.hpp"
 
 namespace {
@@ -179,4 +184,55 @@ TEST_CASE("parameter table: given values land in the struct, others keep the def
 
   stubs::nextVals = nullptr;  // the core rejected the list
   CHECK_FALSE(table.apply(nullptr, c));
+}
+
+namespace {
+std::atomic<int> g_ttou{0};
+extern "C" void countTtou(int) { g_ttou.fetch_add(1); }
+// Polls until g_ttou reaches n or the bound passes; returns the count.
+int waitTtou(int n, std::chrono::milliseconds bound) {
+  const auto end = std::chrono::steady_clock::now() + bound;
+  while (g_ttou.load() < n && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return g_ttou.load();
+}
+}  // namespace
+
+TEST_CASE("main wake: a line logged from another thread is followed by SIGTTOUs to the main thread, "
+          "only while the host signals internal messages") {
+  struct sigaction sa {}, old {};
+  sa.sa_handler = countTtou;
+  sigemptyset(&sa.sa_mask);
+  REQUIRE(sigaction(SIGTTOU, &sa, &old) == 0);
+  host::mainWakeInit();  // this thread plays rsyslogd's main thread
+  g_ttou = 0;
+
+  bHaveMainQueue = 0;  // before activation: rsyslogd does not signal, nor do we
+  std::thread([] { host::logMsg(6, "before the main queue"); }).join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  CHECK(g_ttou.load() == 0);
+
+  bHaveMainQueue = 1;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::thread([] { host::logError(-1, "from a module thread"); }).join();
+  CHECK(waitTtou(1, std::chrono::seconds(10)) >= 1);  // the prompt wake-up
+  CHECK(waitTtou(2, std::chrono::seconds(10)) >= 2);  // and the late one, for a wake lost in the loop
+  CHECK(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(900));
+  // a burst is coalesced: a few wake-ups, not one per line
+  g_ttou = 0;
+  std::thread([] {
+    for (int i = 0; i < 200; ++i) host::logMsg(6, "burst line %d", i);
+  }).join();
+  CHECK(waitTtou(2, std::chrono::seconds(10)) >= 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  CHECK(g_ttou.load() <= 10);
+
+  host::mainWakeShutdown();
+  g_ttou = 0;
+  host::logMsg(6, "after shutdown");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  CHECK(g_ttou.load() == 0);
+  bHaveMainQueue = 0;
+  sigaction(SIGTTOU, &old, nullptr);
 }

@@ -20,6 +20,7 @@ bool msgLayoutDebugBuild = false;
 extern "C" {
 int GatherStats = 1;
 int Debug = 0;
+int bHaveMainQueue = 0;
 
 void LogError(const int, const int iErrCode, const char* fmt, ...) {
   char buf[4096];
