@@ -119,8 +119,10 @@ void ServerLoop::process_commands() {
     const auto silent = std::chrono::milliseconds(e.silent_ms) +
                         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - e.picked_at);
     shared_.count(SYSLOGTLS_CTR_HANDSHAKE_EVICTED);
-    const std::string what = e.hello ? "its TLS handshake made no progress for " + std::to_string(silent.count()) + " ms"
-                                     : "it sent no complete TLS ClientHello in " + std::to_string(silent.count()) + " ms";
+    const std::string what =
+        s.proxy_stage ? "it sent no complete PROXY protocol header in " + std::to_string(silent.count()) + " ms"
+        : e.hello     ? "its TLS handshake made no progress for " + std::to_string(silent.count()) + " ms"
+                      : "it sent no complete TLS ClientHello in " + std::to_string(silent.count()) + " ms";
     shared_.report(s, SYSLOGTLS_EVENT_PEER_REFUSED, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_LIMIT, SYSLOGTLS_REASON_EVICTED,
                    "pending connection from " + s.endpoint() + " evicted: " + what +
                        ", and a new connection needed its slot (the budget of " +

@@ -962,3 +962,50 @@ TEST_CASE("server proxy: listen needs a trusted source; the C API checks modes a
   CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_PROXY_HEADER)) == "invalid PROXY protocol header");
   CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_PROXY_UNTRUSTED)) == "untrusted PROXY protocol source");
 }
+
+TEST_CASE("server proxy: the header's wait counts against the handshake timeout") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(400), r);
+  srv->settings().proxy_versions = kProxyV2;
+  AddressRange lo;
+  std::string err;
+  REQUIRE(parse_address_range("127.0.0.1", &lo, &err));
+  srv->settings().proxy_trusted.push_back(lo);
+  srv->listen();
+  srv->start();
+  Fd fd = raw_connect(srv->port());
+  send_all(fd.get(), v2_header("192.0.2.9", 9).substr(0, 5));
+  CHECK(closed_by_server(fd.get()));
+  CHECK(r.wait_log("peer 127.0.0.1:"));
+  CHECK(r.wait_log("refused: PROXY protocol header not completed within 400 ms (truncated after 5 bytes)"));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_PROXY_INVALID) == 1);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_HANDSHAKE_FAILED) == 1);
+  srv->stop(1000);
+}
+
+TEST_CASE("server proxy: a connection silent inside its header holds a pending slot and is evicted for a newcomer") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(), r);
+  srv->settings().proxy_versions = kProxyV1 | kProxyV2;
+  srv->settings().max_pending = 1;
+  AddressRange lo;
+  std::string err;
+  REQUIRE(parse_address_range("127.0.0.1", &lo, &err));
+  srv->settings().proxy_trusted.push_back(lo);
+  srv->listen();
+  srv->start();
+  Fd first = raw_connect(srv->port());
+  send_all(first.get(), "PROXY TCP4 192.0.2.1");
+  // Silent past the ClientHello grace (0.5 s): the next connection takes its slot.
+  std::this_thread::sleep_for(PendingBoard::kHelloGrace + std::chrono::milliseconds(200));
+  Fd second = raw_connect(srv->port());
+  send_all(second.get(), "PROXY TCP4 192.0.2.2");
+  CHECK(closed_by_server(first.get()));
+  CHECK(r.wait_log("evicted: it sent no complete PROXY protocol header in"));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_HANDSHAKE_EVICTED) == 1);
+  pollfd p{second.get(), POLLIN, 0};
+  CHECK(::poll(&p, 1, 200) == 0);  // the newcomer keeps its slot
+  srv->stop(1000);
+}
