@@ -250,6 +250,67 @@ bench_ingest() {
     done
 }
 
+# bench_haproxy SCENARIO N: N messages over 16 connections (TLS records
+# filled) to imtls directly (peer "imtls") and through HAProxy in mode tcp
+# with send-proxy-v2 in front of the same imtls with proxyProtocol="v2"
+# (peer "imtls-haproxy"): msg/s and the receiving rsyslogd's CPU per
+# message next to each other; the extra column is HAProxy's own CPU per
+# message. Not run (noted) without haproxy.
+bench_haproxy() {
+    b_sc=$1 b_n=$2
+    if ! command -v haproxy >/dev/null 2>&1; then
+        echo "$b_sc: not run: haproxy not installed" | tee -a "$NOTES"
+        return 0
+    fi
+    echo "bench: $b_sc: $b_n messages over 16 connections, imtls directly and through HAProxy (send-proxy-v2)"
+    b_r=1
+    while [ $b_r -le "$RUNS" ]; do
+        for b_via in direct haproxy; do
+            LPLAIN="" LFRAMING=""
+            ROUT=$T/rcv.out
+            rm -f "$ROUT"
+            b_px=""
+            [ "$b_via" = haproxy ] && b_px='proxyProtocol="v2" proxyProtocol.trustedSources="127.0.0.1"'
+            imtls_conf rcv "tls.certFile=\"$CERTS/server-cert.pem\"" "tls.keyFile=\"$CERTS/server-key.pem\"" \
+                'tls.authMode="x509/name"' 'tls.permittedPeer="client.example.net"' 'maxSessions="2000"' \
+                'address="127.0.0.1"' $b_px > "$T/rcv.conf"
+            start_rsyslogd rcv "$T/rcv.conf" "$T/rcv.port"
+            RPORT=$(port_of "$T/rcv.port") || exit $?
+            RPIDS=$(cat "$T/rcv.pid")
+            b_peer=imtls b_hpid=""
+            if [ "$b_via" = haproxy ]; then
+                start_haproxy rcv-lb "frontend fe
+    bind 127.0.0.1:@PORT@
+    default_backend pool
+backend pool
+    server r1 127.0.0.1:$RPORT send-proxy-v2"
+                RPORT=$HAPROXY_PORT b_peer=imtls-haproxy b_hpid=$(cat "$T/rcv-lb.bgpid")
+            fi
+            b_c0=$(cpu_ticks $RPIDS)
+            b_h0=$(cpu_ticks $b_hpid)
+            b_t0=$(now)
+            run_load -n "$b_n" --start 1 -c 16 --per-record fill
+            b_lrc=$?
+            if wait_output "$ROUT" "$b_n" 300; then :; fi
+            b_t1=$(stat -c %.9Y "$ROUT" 2>/dev/null || now)
+            b_c1=$(cpu_ticks $RPIDS)
+            b_h1=$(cpu_ticks $b_hpid)
+            [ -n "$b_hpid" ] && stop_haproxy rcv-lb
+            stop_receiver rcv
+            b_st=$(seqcheck "$ROUT" 1 "$b_n")
+            [ "$b_lrc" -eq 0 ] || b_st="failed: loader exit $b_lrc: $(tail -n 2 "$T/loader.out" | tr '\n,' '  ')"
+            b_secs=$(awk -v a="$b_t0" -v b="$b_t1" 'BEGIN { printf "%.3f", b - a }')
+            b_rate=$(awk -v n="$b_n" -v s="$b_secs" 'BEGIN { if (s > 0) printf "%.0f", n / s }')
+            [ "$b_st" = ok ] || { echo "$b_sc $b_peer run $b_r: $b_st" >> "$NOTES"; b_st=failed; }
+            b_hx=""
+            [ -n "$b_hpid" ] && b_hx=$(per_unit $((b_h1 - b_h0)) "$b_n")
+            record "$b_sc" "$b_peer" "$b_r" "$b_st" "$b_n" "$b_secs" "$b_rate" "$(per_unit $((b_c1 - b_c0)) "$b_n")" "" \
+                "$(loader_cpu "$T/loader.out" "$b_n")" "$b_hx"
+        done
+        b_r=$((b_r + 1))
+    done
+}
+
 # bench_forward SCENARIO N: loader (plaintext) -> sending rsyslogd (imtcp
 # without TLS, one action with a LinkedList queue) -> omtls -> imtls, against
 # the same with omfwd + gtls -> imtcp + gtls. Sender CPU per message is the
@@ -514,9 +575,11 @@ bench_markdown() {
     echo "msg/s: median (min-max) of the runs that passed the sequence check; CPU: microseconds per message"
     echo "(per handshake in connect-*, per session in many) of the receiving daemon(s), the sender (forward)"
     echo "and the loader. Ratios: imtls/omtls divided by the peer, same invocation (connect and many: the"
-    echo "peer's time divided by imtls's, i.e. how many times faster)."
+    echo "peer's time divided by imtls's, i.e. how many times faster). haproxy: imtls directly against"
+    echo "imtls behind HAProxy (send-proxy-v2, proxyProtocol=\"v2\"); receiver CPU is imtls's, HAProxy's own"
+    echo "CPU is in the extra column."
     echo
-    echo "| scenario | peer | runs ok | msg/s (sessions/s) | time s | receiver CPU µs | sender CPU µs | loader CPU µs | KiB/session (many), resumed (connect-resumed) | imtls ratio (rate) | imtls ratio (receiver CPU) | imtls ratio (sender CPU) |"
+    echo "| scenario | peer | runs ok | msg/s (sessions/s) | time s | receiver CPU µs | sender CPU µs | loader CPU µs | KiB/session (many), resumed (connect-resumed), HAProxy CPU µs (haproxy) | imtls ratio (rate) | imtls ratio (receiver CPU) | imtls ratio (sender CPU) |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
     awk -F, 'NR > 1 { k = $1 SUBSEP $2; line[++n] = $0; rate[k] = $5; secs[k] = $8; recv[k] = $9; send[k] = $10 }
         function ratio(a, b) { if (a == "" || b == "" || b + 0 == 0) return "-"; return sprintf("%.2f×", a / b) }

@@ -30,7 +30,7 @@
 #                        stunnel syslog-ng)
 #   BENCH_SCENARIOS="..." scenarios (default: all of bulk-1 bulk-16 rec-1
 #                        rec-16 forward connect-ecdsa connect-rsa
-#                        connect-resumed many)
+#                        connect-resumed many haproxy)
 #   BENCH_CONNECT_PEERS, BENCH_CONNECT_RSA_PEERS, BENCH_CONNECT_RESUMED_PEERS
 #                        peers of the connect storms (default: all TLS peers for
 #                        ECDSA, imtls gtls ossl for RSA, imtls gtls resumed);
@@ -66,7 +66,7 @@ else
     N_CONNECT=${BENCH_CONNECT:-1000} N_MANY=${BENCH_MANY:-10000}
 fi
 PEERS=${BENCH_PEERS:-imtls gtls ossl plain stunnel syslog-ng}
-SCENARIOS=${BENCH_SCENARIOS:-bulk-1 bulk-16 rec-1 rec-16 forward connect-ecdsa connect-rsa connect-resumed many}
+SCENARIOS=${BENCH_SCENARIOS:-bulk-1 bulk-16 rec-1 rec-16 forward connect-ecdsa connect-rsa connect-resumed many haproxy}
 
 bench_init
 for b_s in $SCENARIOS; do
@@ -80,6 +80,7 @@ for b_s in $SCENARIOS; do
         connect-rsa) bench_connect "$b_s" "$N_CONNECT" server-rsa ;;
         connect-resumed) bench_connect "$b_s" "$N_CONNECT" server resumed ;;
         many) bench_many "$b_s" "$N_MANY" ;;
+        haproxy) bench_haproxy "$b_s" "$N_BULK" ;;
         *) fail "unknown scenario '$b_s'" ;;
     esac
 done

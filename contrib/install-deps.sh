@@ -1,6 +1,7 @@
 #!/bin/sh
 # install-deps.sh [--hosts] [--bench] - installs, with apt-get, the Debian 12 packages
-# needed to build rsyslog-tls, run its tests (stress-ng:
+# needed to build rsyslog-tls, run its tests (haproxy: the scaling-out tests
+# start their own, never the system service; stress-ng:
 # contrib/stress-check.sh --load), build and check its Debian packages (make
 # check-package: dpkg-dev, debhelper, lintian, git), build its libFuzzer
 # targets (make fuzz-check: clang, and libclang-rt-14-dev, which holds
@@ -16,7 +17,7 @@ PACKAGES="
   build-essential pkg-config autoconf automake libtool
   libgnutls28-dev libestr-dev doctest-dev
   rsyslog rsyslog-gnutls rsyslog-openssl
-  gnutls-bin openssl stunnel4 iproute2 procps valgrind util-linux bsdutils
+  gnutls-bin openssl stunnel4 haproxy iproute2 procps valgrind util-linux bsdutils
   perl-base stress-ng
   dpkg-dev debhelper lintian git
   clang libclang-rt-14-dev

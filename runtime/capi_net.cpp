@@ -1,5 +1,7 @@
 // capi_net.cpp - the C API of the server, its connections and the client:
 // thin forwarders behind the exception firewall.
+#include <strings.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -124,6 +126,56 @@ int syslogtls_server_set_max_sessions_per_peer(syslogtls_server* srv, unsigned m
   });
 }
 
+int syslogtls_proxy_mode_parse(const char* text, int* mode) {
+  return guarded([&] {
+    need(mode, "mode");
+    if (text == nullptr) throw Error(SYSLOGTLS_E_INVAL, "PROXY protocol mode is NULL");
+    static const struct {
+      const char* name;
+      int mode;
+    } names[] = {{"off", SYSLOGTLS_PROXY_OFF}, {"v1", SYSLOGTLS_PROXY_V1}, {"v2", SYSLOGTLS_PROXY_V2},
+                 {"any", SYSLOGTLS_PROXY_ANY}};
+    for (const auto& n : names) {
+      if (strcasecmp(text, n.name) == 0) {
+        *mode = n.mode;
+        return SYSLOGTLS_OK;
+      }
+    }
+    throw Error(SYSLOGTLS_E_INVAL, std::string("unknown PROXY protocol mode '") + text + "' (expected off, v1, v2, any)");
+  });
+}
+
+int syslogtls_proxy_source_check(const char* source) {
+  return guarded([&] {
+    need(source, "source");
+    syslogtls::AddressRange r;
+    std::string err;
+    if (!syslogtls::parse_address_range(source, &r, &err)) throw Error(SYSLOGTLS_E_INVAL, err);
+    return SYSLOGTLS_OK;
+  });
+}
+
+int syslogtls_server_set_proxy_protocol(syslogtls_server* srv, int mode) {
+  return guarded([&] {
+    if (mode < SYSLOGTLS_PROXY_OFF || mode > SYSLOGTLS_PROXY_ANY)
+      throw Error(SYSLOGTLS_E_INVAL, "PROXY protocol mode " + std::to_string(mode) + " is not a SYSLOGTLS_PROXY_* value");
+    need(srv, "server")->rep->settings().proxy_versions = static_cast<unsigned>(mode);
+    return SYSLOGTLS_OK;
+  });
+}
+
+int syslogtls_server_add_proxy_trusted_source(syslogtls_server* srv, const char* source) {
+  return guarded([&] {
+    need(source, "source");
+    syslogtls::ServerSettings& s = need(srv, "server")->rep->settings();
+    syslogtls::AddressRange r;
+    std::string err;
+    if (!syslogtls::parse_address_range(source, &r, &err)) throw Error(SYSLOGTLS_E_INVAL, "trusted source " + err);
+    s.proxy_trusted.push_back(r);
+    return SYSLOGTLS_OK;
+  });
+}
+
 int syslogtls_server_set_backlog(syslogtls_server* srv, unsigned backlog) {
   return guarded([&] {
     if (backlog < 1 || backlog > 65535) throw Error(SYSLOGTLS_E_INVAL, "listen backlog out of range (1-65535)");
@@ -215,6 +267,8 @@ unsigned syslogtls_conn_peer_port(const syslogtls_conn* conn) { return conn ? se
 const char* syslogtls_conn_peer_subject(const syslogtls_conn* conn) {
   return conn ? session(conn)->subject.c_str() : "";
 }
+const char* syslogtls_conn_proxy_ip(const syslogtls_conn* conn) { return conn ? session(conn)->proxy_ip.c_str() : ""; }
+unsigned syslogtls_conn_proxy_port(const syslogtls_conn* conn) { return conn ? session(conn)->proxy_port : 0; }
 const char* syslogtls_conn_tls_version(const syslogtls_conn* conn) {
   return conn ? session(conn)->version.c_str() : "";
 }

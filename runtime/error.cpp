@@ -94,6 +94,8 @@ const char* syslogtls_reason_name(int reason) {
     case SYSLOGTLS_REASON_ABORTED: return "aborted";
     case SYSLOGTLS_REASON_WILDCARD_REFUSED: return "wildcard certificate refused";
     case SYSLOGTLS_REASON_EVICTED: return "pending handshake evicted";
+    case SYSLOGTLS_REASON_PROXY_HEADER: return "invalid PROXY protocol header";
+    case SYSLOGTLS_REASON_PROXY_UNTRUSTED: return "untrusted PROXY protocol source";
     default: return "unknown reason";
   }
 }

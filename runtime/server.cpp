@@ -37,6 +37,9 @@ ServerSettings& Server::settings() {
 
 void Server::listen() {
   if (state_ != State::configuring) throw Error(SYSLOGTLS_E_STATE, "server is already listening");
+  if (shared_.settings.proxy_versions != 0 && shared_.settings.proxy_trusted.empty()) {
+    throw Error(SYSLOGTLS_E_INVAL, "the PROXY protocol needs at least one trusted source");
+  }
   if (shared_.settings.cb.on_frames == nullptr) {
     throw Error(SYSLOGTLS_E_INVAL, "server callbacks: on_frames is required");
   }

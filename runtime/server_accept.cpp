@@ -185,6 +185,11 @@ void ServerLoop::accept_some() {
       accept_paused_until_ = Clock::now() + std::chrono::milliseconds(100);
       return;
     }
+    if (settings_.proxy_versions != 0 && !proxy_trusted(peer)) {
+      fd.reset();
+      refused_untrusted(peer);
+      continue;
+    }
     // Without an own pending budget, pending connections count against
     // max_sessions; with one, only authenticated sessions do (checked again
     // when a handshake completes).

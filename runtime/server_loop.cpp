@@ -18,6 +18,8 @@ namespace syslogtls {
 namespace {
 
 constexpr size_t kReadBuffer = 128 * 1024;
+// The PROXY header's timeout on a plaintext server (no tls.handshakeTimeout).
+constexpr unsigned kPlainProxyTimeoutMs = 10000;
 
 }  // namespace
 
@@ -117,8 +119,10 @@ void ServerLoop::process_commands() {
     const auto silent = std::chrono::milliseconds(e.silent_ms) +
                         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - e.picked_at);
     shared_.count(SYSLOGTLS_CTR_HANDSHAKE_EVICTED);
-    const std::string what = e.hello ? "its TLS handshake made no progress for " + std::to_string(silent.count()) + " ms"
-                                     : "it sent no complete TLS ClientHello in " + std::to_string(silent.count()) + " ms";
+    const std::string what =
+        s.proxy_stage ? "it sent no complete PROXY protocol header in " + std::to_string(silent.count()) + " ms"
+        : e.hello     ? "its TLS handshake made no progress for " + std::to_string(silent.count()) + " ms"
+                      : "it sent no complete TLS ClientHello in " + std::to_string(silent.count()) + " ms";
     shared_.report(s, SYSLOGTLS_EVENT_PEER_REFUSED, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_LIMIT, SYSLOGTLS_REASON_EVICTED,
                    "pending connection from " + s.endpoint() + " evicted: " + what +
                        ", and a new connection needed its slot (the budget of " +
@@ -158,6 +162,22 @@ void ServerLoop::refused_at_limit(const SockAddr& peer) {
                          SYSLOGTLS_REASON_LIMIT, EventPeer{&ip, addr_port(peer), nullptr},
                          "connection from " + format_endpoint(peer) + " refused: session limit reached (at most " +
                              std::to_string(max) + (max == 1 ? " session)" : " sessions)"));
+}
+
+bool ServerLoop::proxy_trusted(const SockAddr& peer) const {
+  for (const AddressRange& r : settings_.proxy_trusted)
+    if (range_contains(r, peer)) return true;
+  return false;
+}
+
+void ServerLoop::refused_untrusted(const SockAddr& peer) {
+  shared_.count(SYSLOGTLS_CTR_SESSIONS_REFUSED);
+  const std::string ip = format_ip(peer);
+  shared_.governor.event(Clock::now(), SYSLOGTLS_EVENT_PEER_REFUSED, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_PEER_REJECTED,
+                         SYSLOGTLS_REASON_PROXY_UNTRUSTED, EventPeer{&ip, addr_port(peer), nullptr},
+                         "connection from " + format_endpoint(peer) +
+                             " refused: not a trusted PROXY protocol source (this port takes connections only "
+                             "through a trusted load balancer, which sends the PROXY protocol header)");
 }
 
 bool ServerLoop::unread_bytes(int fd) const {
@@ -220,7 +240,12 @@ void ServerLoop::start_session(Fd fd, const SockAddr& peer) {
   std::unique_ptr<ServerSession> owned;
   try {
     owned = std::make_unique<ServerSession>(id, std::move(fd), format_ip(peer), addr_port(peer), settings_);
-    if (std::shared_ptr<const TlsConfig> tls = shared_.tls()) {
+    if (settings_.proxy_versions != 0) {
+      // The TLS session starts once the header has given the client's address.
+      owned->proxy_stage = true;
+      owned->tls_pending = shared_.tls();
+      owned->handshake_ms = owned->tls_pending ? owned->tls_pending->handshake_timeout_ms() : kPlainProxyTimeoutMs;
+    } else if (std::shared_ptr<const TlsConfig> tls = shared_.tls()) {
       PeerInfo info;
       info.ip = owned->ip;
       info.port = owned->port;
@@ -256,9 +281,9 @@ void ServerLoop::start_session(Fd fd, const SockAddr& peer) {
   // waiting room and in adopt() was the server's).
   s.quiet_since = Clock::now();
   shared_.pending.start(s.fd.get(), index_, id);
-  if (s.tls) {
+  if (s.tls || s.proxy_stage) {
     if (s.handshake_ms != 0) timers_.add(s.quiet_since + std::chrono::milliseconds(s.handshake_ms), s.id, s.timer_gen);
-    do_handshake(s);
+    step_handshake(s);
   } else {
     established(s);
   }
@@ -285,7 +310,7 @@ void ServerLoop::on_event(uint64_t id, uint32_t events) {
   if (it == sessions_.end()) return;  // closed earlier in this batch
   ServerSession& s = *it->second;
   if (s.state == ServerSession::State::handshake) {
-    do_handshake(s);
+    step_handshake(s);
     return;
   }
   if (s.bye_pending && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0) {
@@ -334,7 +359,23 @@ void ServerLoop::on_timer(uint64_t id, uint32_t gen) {
     if (unread_bytes(s.fd.get())) {
       s.quiet_since = now;
       timers_.add(now + limit, s.id, s.timer_gen);
-      do_handshake(s);  // may close or establish s
+      step_handshake(s);  // may close or establish s
+      return;
+    }
+    if (s.proxy_stage) {
+      const size_t got = s.proxy_buf.size();
+      if (got == 0) {
+        proxy_refused(s, SYSLOGTLS_E_TIMEOUT, SYSLOGTLS_REASON_HANDSHAKE_TIMEOUT,
+                      "peer " + s.endpoint() + " refused: no PROXY protocol header within " +
+                          std::to_string(s.handshake_ms) + " ms: the peer sent nothing for that long",
+                      false);
+      } else {
+        proxy_refused(s, SYSLOGTLS_E_TIMEOUT, SYSLOGTLS_REASON_PROXY_HEADER,
+                      "peer " + s.endpoint() + " refused: PROXY protocol header not completed within " +
+                          std::to_string(s.handshake_ms) + " ms (truncated after " + std::to_string(got) +
+                          (got == 1 ? " byte)" : " bytes)"),
+                      true);
+      }
       return;
     }
     shared_.count(SYSLOGTLS_CTR_HANDSHAKE_FAILED);

@@ -73,6 +73,8 @@ class ServerLoop final {
   void close_session(ServerSession& s);
   void close_all_for_stop();
   void refused_at_limit(const SockAddr& peer);
+  bool proxy_trusted(const SockAddr& peer) const;
+  void refused_untrusted(const SockAddr& peer);
   bool make_pending_room();
   bool pending_slot();
   // server_accept.cpp: the waiting room of loop 0.
@@ -95,6 +97,10 @@ class ServerLoop final {
 
   // server_session.cpp: one session's handshake, reads and delivery.
   void do_handshake(ServerSession& s);
+  void step_handshake(ServerSession& s) { s.proxy_stage ? do_proxy_header(s) : do_handshake(s); }
+  void do_proxy_header(ServerSession& s);
+  void proxy_refused(ServerSession& s, int code, int reason, const std::string& text, bool invalid);
+  bool proxy_consume(ServerSession& s, size_t n);
   void established(ServerSession& s);
   void do_read(ServerSession& s);
   Io read_once(ServerSession& s, char* buf, size_t cap, size_t* got, int* code, int* reason, std::string* text);

@@ -68,6 +68,110 @@ void ServerLoop::handshake_progress(ServerSession& s, uint64_t received_before) 
   shared_.pending.progress(s.fd.get(), s.quiet_since, s.transport.sent() > 0);
 }
 
+// The PROXY protocol header, before the TLS session exists: its bytes are
+// peeked and only the header's own consumed, so that the first byte GnuTLS
+// reads is the client's. While the header is incomplete every byte seen is
+// part of it (the parser is monotone) and is moved to proxy_buf, so the
+// socket never stays readable with bytes already looked at.
+void ServerLoop::proxy_refused(ServerSession& s, int code, int reason, const std::string& text, bool invalid) {
+  shared_.count(SYSLOGTLS_CTR_HANDSHAKE_FAILED);
+  shared_.count(SYSLOGTLS_CTR_SESSIONS_REFUSED);
+  if (invalid) shared_.count(SYSLOGTLS_CTR_PROXY_INVALID);
+  shared_.report(s, SYSLOGTLS_EVENT_PEER_REFUSED, SYSLOGTLS_LOG_ERR, code, reason, text);
+  close_session(s);
+}
+
+bool ServerLoop::proxy_consume(ServerSession& s, size_t n) {
+  char sink[kProxyMax];
+  while (n > 0) {
+    const ssize_t r = ::recv(s.fd.get(), sink, n, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;  // the bytes were peeked: they are there
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+void ServerLoop::do_proxy_header(ServerSession& s) {
+  unsigned char buf[kProxyMax];
+  const size_t have = s.proxy_buf.size();
+  std::memcpy(buf, s.proxy_buf.data(), have);
+  ssize_t n;
+  do {
+    n = ::recv(s.fd.get(), buf + have, kProxyMax - have, MSG_PEEK);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      set_events(s, EPOLLIN);
+      return;
+    }
+    proxy_refused(s, SYSLOGTLS_E_IO, SYSLOGTLS_REASON_IO,
+                  "peer " + s.endpoint() + ": read failed while waiting for its PROXY protocol header: " +
+                      std::strerror(errno),
+                  false);
+    return;
+  }
+  if (n == 0) {
+    if (have == 0) {
+      close_session(s);  // connected and closed without a byte (a TCP health check)
+      return;
+    }
+    proxy_refused(s, SYSLOGTLS_E_CLOSED, SYSLOGTLS_REASON_PROXY_HEADER,
+                  "peer " + s.endpoint() + " refused: it closed the connection inside its PROXY protocol header "
+                  "(truncated after " + std::to_string(have) + (have == 1 ? " byte)" : " bytes)"),
+                  true);
+    return;
+  }
+  const ProxyHeader h = parse_proxy_header(buf, have + static_cast<size_t>(n), settings_.proxy_versions);
+  if (h.status == ProxyHeader::Status::invalid) {
+    proxy_refused(s, SYSLOGTLS_E_PEER_REJECTED, SYSLOGTLS_REASON_PROXY_HEADER,
+                  "peer " + s.endpoint() + " refused: " + h.error, true);
+    return;
+  }
+  const size_t take = h.status == ProxyHeader::Status::done ? h.length - have : static_cast<size_t>(n);
+  if (!proxy_consume(s, take)) {
+    proxy_refused(s, SYSLOGTLS_E_IO, SYSLOGTLS_REASON_IO,
+                  "peer " + s.endpoint() + ": read failed while taking its PROXY protocol header", false);
+    return;
+  }
+  s.quiet_since = Clock::now();
+  shared_.pending.progress(s.fd.get(), s.quiet_since, false);
+  if (h.status == ProxyHeader::Status::incomplete) {
+    s.proxy_buf.append(reinterpret_cast<const char*>(buf) + have, take);
+    set_events(s, EPOLLIN);
+    return;
+  }
+  if (h.local) {
+    shared_.count(SYSLOGTLS_CTR_PROXY_HEALTHCHECKS);  // the balancer's own check: no log line
+    close_session(s);
+    return;
+  }
+  s.proxy_stage = false;
+  s.proxy_buf.clear();
+  s.proxy_buf.shrink_to_fit();
+  s.proxy_ip = std::move(s.ip);
+  s.proxy_port = s.port;
+  s.ip = h.src_ip;
+  s.port = h.src_port;
+  std::shared_ptr<const TlsConfig> tls = std::move(s.tls_pending);
+  if (!tls) {
+    established(s);
+    return;
+  }
+  try {
+    PeerInfo info;
+    info.ip = s.ip;
+    info.port = s.port;
+    s.tls = std::make_unique<TlsSession>(std::move(tls), s.transport, std::move(info));
+  } catch (const std::exception& e) {
+    shared_.report(s, SYSLOGTLS_EVENT_MESSAGE, SYSLOGTLS_LOG_ERR, SYSLOGTLS_E_INTERNAL, SYSLOGTLS_REASON_NONE,
+                   "cannot set up session for peer " + s.endpoint() + ": " + e.what());
+    close_session(s);
+    return;
+  }
+  do_handshake(s);
+}
+
 void ServerLoop::do_handshake(ServerSession& s) {
   const uint64_t received = s.transport.received();
   const Io r = s.tls->handshake();
@@ -139,6 +243,7 @@ void ServerLoop::established(ServerSession& s) {
     } else {
       text = "plaintext session opened: peer " + s.endpoint();
     }
+    if (!s.proxy_ip.empty()) text += ", through " + format_endpoint(s.proxy_ip, s.proxy_port) + " (PROXY protocol)";
     shared_.report(s, SYSLOGTLS_EVENT_SESSION_OPENED, SYSLOGTLS_LOG_INFO, 0, SYSLOGTLS_REASON_NONE, text);
   }
   if (settings_.idle_timeout_s != 0) {

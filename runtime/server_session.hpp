@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "event_loop.hpp"
 #include "fd.hpp"
@@ -23,6 +24,7 @@
 #include "log.hpp"
 #include "log_governor.hpp"
 #include "pending_board.hpp"
+#include "proxy_protocol.hpp"
 #include "sockaddr.hpp"
 #include "syslogtls.h"
 #include "tls_session.hpp"
@@ -49,6 +51,10 @@ struct ServerSettings {
   bool keepalive = false;
   unsigned threads = 0;  // 0 = auto (1 or 2)
   bool session_log = true;
+  // PROXY protocol: accepted header versions (kProxyV1 | kProxyV2; 0 = off)
+  // and the sources allowed to send one (the only ones accepted then).
+  unsigned proxy_versions = 0;
+  std::vector<AddressRange> proxy_trusted;
   syslogtls_server_callbacks cb{};
   void* user = nullptr;
 };
@@ -156,6 +162,15 @@ struct ServerSession final : syslogtls_conn {
   bool watched = true;       // the socket is registered with the loop's epoll set
   bool failed = false;       // a failure was reported: no "session closed" line
   bool authenticated = false; // counted in ServerShared::authenticated (and its peer slot)
+  // PROXY protocol: the header is still being read (no TLS session yet;
+  // tls_pending is the config it will start with); proxy_buf holds the
+  // header bytes consumed so far. With a valid header, ip/port are the
+  // client's and proxy_ip/proxy_port the balancer's.
+  bool proxy_stage = false;
+  std::shared_ptr<const TlsConfig> tls_pending;
+  std::string proxy_buf;
+  std::string proxy_ip;
+  unsigned proxy_port = 0;
 };
 
 // The log line of a session closed by the idle timer: "idle for N s" at a

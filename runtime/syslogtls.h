@@ -110,6 +110,8 @@ SYSLOGTLS_API const char *syslogtls_errmsg(void);
 #define SYSLOGTLS_REASON_ABORTED 22             /* aborted through the caller's abort flag */
 #define SYSLOGTLS_REASON_WILDCARD_REFUSED 23    /* only a wildcard certificate name matched, and wildcards are refused */
 #define SYSLOGTLS_REASON_EVICTED 24             /* a silent pending handshake gave its slot to a new connection */
+#define SYSLOGTLS_REASON_PROXY_HEADER 25        /* no valid PROXY protocol header: malformed, truncated, oversized, wrong version */
+#define SYSLOGTLS_REASON_PROXY_UNTRUSTED 26     /* PROXY protocol required, and the source is not a trusted one */
 
 /* Short constant text of a reason ("certificate not trusted"); static storage.
  * Returns: never NULL; "unknown reason" for unknown values. */
@@ -480,6 +482,11 @@ SYSLOGTLS_API const char *syslogtls_conn_peer_ip(const syslogtls_conn *conn);
 SYSLOGTLS_API unsigned syslogtls_conn_peer_port(const syslogtls_conn *conn);
 /* Certificate subject DN of the peer, "" if none was presented. */
 SYSLOGTLS_API const char *syslogtls_conn_peer_subject(const syslogtls_conn *conn);
+/* With the PROXY protocol (syslogtls_server_set_proxy_protocol): the
+ * address of the balancer that sent the header (peer_ip is then the
+ * client's, from the header). "" and 0 without it. */
+SYSLOGTLS_API const char *syslogtls_conn_proxy_ip(const syslogtls_conn *conn);
+SYSLOGTLS_API unsigned syslogtls_conn_proxy_port(const syslogtls_conn *conn);
 /* "TLS1.3", cipher suite name; "" for plaintext. */
 SYSLOGTLS_API const char *syslogtls_conn_tls_version(const syslogtls_conn *conn);
 SYSLOGTLS_API const char *syslogtls_conn_cipher(const syslogtls_conn *conn);
@@ -546,7 +553,14 @@ SYSLOGTLS_API uint64_t syslogtls_conn_id(const syslogtls_conn *conn);
  * of this server's config; syslogtls_tls_config_set_session_resumption);
  * also counted in SYSLOGTLS_CTR_SESSIONS_OPENED */
 #define SYSLOGTLS_CTR_SESSIONS_RESUMED 11
-#define SYSLOGTLS_CTR_COUNT 12
+/* PROXY protocol (syslogtls_server_set_proxy_protocol): headers without a
+ * client address from trusted sources (v2 LOCAL, v1 UNKNOWN: the
+ * balancer's health checks), closed quietly; and connections refused for
+ * a malformed, truncated or oversized header or one of a version not
+ * accepted (reason SYSLOGTLS_REASON_PROXY_HEADER). */
+#define SYSLOGTLS_CTR_PROXY_HEALTHCHECKS 12
+#define SYSLOGTLS_CTR_PROXY_INVALID 13
+#define SYSLOGTLS_CTR_COUNT 14
 
 /* tls == NULL means plaintext TCP. The server keeps its own reference.
  * Returns: SYSLOGTLS_OK (*out set), SYSLOGTLS_E_INVAL (NULL out, client-role
@@ -602,6 +616,52 @@ SYSLOGTLS_API int syslogtls_server_set_max_pending_handshakes(syslogtls_server *
  * it the connection is refused after the handshake with a TLS access_denied
  * alert, reason SYSLOGTLS_REASON_LIMIT, and a log line naming the limit. */
 SYSLOGTLS_API int syslogtls_server_set_max_sessions_per_peer(syslogtls_server *srv, unsigned max_per_peer);
+/* PROXY protocol (HAProxy's, v1 text or v2 binary): a TCP load balancer in
+ * front of the server sends the client's address in a header before the
+ * client's own bytes (the TLS ClientHello). */
+#define SYSLOGTLS_PROXY_OFF 0 /* no header expected (default) */
+#define SYSLOGTLS_PROXY_V1 1  /* a v1 header ("PROXY TCP4 ...\r\n") is required */
+#define SYSLOGTLS_PROXY_V2 2  /* a v2 header (binary) is required */
+#define SYSLOGTLS_PROXY_ANY 3 /* a v1 or v2 header is required */
+/* "off", "v1", "v2", "any" (case-insensitive) -> SYSLOGTLS_PROXY_*.
+ * Returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL if unknown or NULL. */
+SYSLOGTLS_API int syslogtls_proxy_mode_parse(const char *text, int *mode);
+/* Whether source is a valid trusted source: an IPv4 or IPv6 address or a
+ * CIDR range ("192.0.2.10", "10.0.0.0/8", "2001:db8::/32"); IPv4-mapped
+ * IPv6 peers match IPv4 entries. For configuration checks.
+ * Returns: SYSLOGTLS_OK; SYSLOGTLS_E_INVAL (syslogtls_errmsg() says why). */
+SYSLOGTLS_API int syslogtls_proxy_source_check(const char *source);
+/* Sets the PROXY protocol mode (SYSLOGTLS_PROXY_*, default OFF). With a
+ * mode other than OFF, every connection must come from a trusted source
+ * (syslogtls_server_add_proxy_trusted_source, at least one, else
+ * syslogtls_server_listen fails with SYSLOGTLS_E_INVAL) and begin with a
+ * header of an accepted version:
+ *  - a connection from any other source is refused at accept, reason
+ *    SYSLOGTLS_REASON_PROXY_UNTRUSTED;
+ *  - the header is read before the TLS handshake (nothing after it is
+ *    consumed: those bytes are the TLS session's), in the pending stage:
+ *    it counts against the pending-handshake budget, and the handshake
+ *    timeout (peer silence) applies to it (plaintext servers: 10 s);
+ *  - a header that is malformed, truncated (the peer closed or fell silent
+ *    inside it), larger than 107 bytes (v1) or 1040 bytes (v2, TLVs
+ *    included), of a version not accepted, or absent (anything else, e.g.
+ *    a ClientHello, first) refuses the connection, reason
+ *    SYSLOGTLS_REASON_PROXY_HEADER, counter SYSLOGTLS_CTR_PROXY_INVALID,
+ *    with the reason in the log line;
+ *  - a v2 LOCAL header or a v1 "UNKNOWN" line (no client address: the
+ *    balancer's own health check) closes the connection quietly, counted
+ *    in SYSLOGTLS_CTR_PROXY_HEALTHCHECKS;
+ *  - with a valid header, the client address of the header is the peer:
+ *    syslogtls_conn_peer_ip/_port, the session and refusal lines after
+ *    the header, the per-peer limit; syslogtls_conn_proxy_ip/_port give
+ *    the balancer's. v2 TLVs are skipped.
+ * Returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL (bad mode, NULL srv), SYSLOGTLS_E_STATE (after listen). */
+SYSLOGTLS_API int syslogtls_server_set_proxy_protocol(syslogtls_server *srv, int mode);
+/* Adds a trusted PROXY protocol source (syntax of
+ * syslogtls_proxy_source_check); call once per entry.
+ * Returns: SYSLOGTLS_OK, SYSLOGTLS_E_INVAL (bad source, NULL; errmsg says
+ * why), SYSLOGTLS_E_STATE (after listen), SYSLOGTLS_E_NOMEM. */
+SYSLOGTLS_API int syslogtls_server_add_proxy_trusted_source(syslogtls_server *srv, const char *source);
 /* listen() backlog, 1-65535 (default 1024); the kernel caps it at
  * net.core.somaxconn. */
 SYSLOGTLS_API int syslogtls_server_set_backlog(syslogtls_server *srv, unsigned backlog);

@@ -99,8 +99,13 @@ bool Listener::bind() {
       (rc = syslogtls_server_set_idle_timeout(raw, static_cast<unsigned>(s.idleTimeout))) ||
       (rc = syslogtls_server_set_keepalive(raw, s.keepAlive ? 1 : 0)) ||
       (rc = syslogtls_server_set_session_log(raw, s.sessionLog ? 1 : 0)) ||
+      (rc = syslogtls_server_set_proxy_protocol(raw, cfg_.proxyProtocol)) ||
       (rc = syslogtls_server_set_callbacks(raw, &cb, this))) {
     return failed("configuring the server", rc);
+  }
+  for (const std::string& src : s.proxyTrustedSources) {
+    if ((rc = syslogtls_server_add_proxy_trusted_source(raw, src.c_str())) != SYSLOGTLS_OK)
+      return failed("configuring the server", rc);
   }
   if ((rc = syslogtls_server_listen(raw)) != SYSLOGTLS_OK) return failed("listening", rc);
   const unsigned port = syslogtls_server_port(raw);
@@ -165,6 +170,7 @@ void Listener::activate() {
       {"bytes.received", SYSLOGTLS_CTR_BYTES_RECEIVED},     {"sessions.drainTimeout", SYSLOGTLS_CTR_DRAIN_TIMEOUT},
       {"handshake.evicted", SYSLOGTLS_CTR_HANDSHAKE_EVICTED}, {"log.suppressed", SYSLOGTLS_CTR_LOG_SUPPRESSED},
       {"sessions.resumed", SYSLOGTLS_CTR_SESSIONS_RESUMED},
+      {"proxy.healthchecks", SYSLOGTLS_CTR_PROXY_HEALTHCHECKS}, {"proxy.invalid", SYSLOGTLS_CTR_PROXY_INVALID},
   };
   if (server_ != nullptr) {
     for (const auto& c : kCounters) stats->addCounter(c.name, syslogtls_server_counter(server_.get(), c.id), false);
@@ -358,6 +364,9 @@ std::string Listener::parameterNote(const syslogtls_event& ev) const {
         return " (the larger of socketBacklog=" + std::to_string(cfg_.s.socketBacklog) +
                " and maxSessions=" + std::to_string(cfg_.s.maxSessions) + ")";
       return " (maxPendingHandshakes=" + std::to_string(cfg_.s.maxPendingHandshakes) + ")";
+    case SYSLOGTLS_REASON_PROXY_HEADER:
+    case SYSLOGTLS_REASON_PROXY_UNTRUSTED:
+      return " (proxyProtocol=\"" + cfg_.s.proxyProtocol + "\")";
     case SYSLOGTLS_REASON_OVERSIZE:
       return " (maxFrameSize " + std::to_string(cfg_.s.maxFrameSize) + " bytes, oversizeMode " +
              cfg_.s.oversizeMode + ")";

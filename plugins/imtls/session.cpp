@@ -27,7 +27,7 @@ Session::Session(const syslogtls_conn* conn, const SessionOptions& o) {
     san_ = syslogtls_conn_peer_san(conn);
   }
   if (o.addPeerMetadata) {
-    values_.reserve(7);  // the pointers below stay valid: no reallocation
+    values_.reserve(8);  // the pointers below stay valid: no reallocation
     if (certified) {
       add("tls_peer_cn", cn_.c_str());
       add("tls_peer_subject", subject.c_str());
@@ -40,6 +40,8 @@ Session::Session(const syslogtls_conn* conn, const SessionOptions& o) {
       add("tls_version", version);
       add("tls_cipher", syslogtls_conn_cipher(conn));
     }
+    const char* proxy = syslogtls_conn_proxy_ip(conn);
+    if (*proxy != '\0') add("proxy_peer", proxy);  // the balancer; fromhost-ip is the client
   }
   fixed_ = names_.size();
   names_.push_back(nullptr);  // the message's own entry

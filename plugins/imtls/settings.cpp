@@ -39,7 +39,9 @@ using Entry = host::ParamEntry<Settings>;
       Entry{"keepAlive", eCmdHdlrBinary, 0, &applyField<&Settings::keepAlive>},     \
       Entry{"sessionLog", eCmdHdlrBinary, 0, &applyField<&Settings::sessionLog>},   \
       Entry{"rateLimit.interval", eCmdHdlrNonNegInt, 0, &applyField<&Settings::rateLimitInterval>}, \
-      Entry{"rateLimit.burst", eCmdHdlrNonNegInt, 0, &applyField<&Settings::rateLimitBurst>}
+      Entry{"rateLimit.burst", eCmdHdlrNonNegInt, 0, &applyField<&Settings::rateLimitBurst>}, \
+      Entry{"proxyProtocol", eCmdHdlrGetWord, 0, &applyField<&Settings::proxyProtocol>}, \
+      Entry{"proxyProtocol.trustedSources", eCmdHdlrArray, 0, &applyField<&Settings::proxyTrustedSources>}
 
 class Reporter final {
  public:
@@ -123,6 +125,16 @@ bool validate(const Settings& s, ListenerConfig& out) {
   if (s.idleTimeout < 0 || s.idleTimeout > 86400 * 365) bad("idleTimeout", "out of range");
   if (s.rateLimitInterval < 0 || s.rateLimitInterval > 0xffffffffLL) bad("rateLimit.interval", "out of range");
   if (s.rateLimitBurst < 0 || s.rateLimitBurst > 0xffffffffLL) bad("rateLimit.burst", "out of range");
+  if (syslogtls_proxy_mode_parse(s.proxyProtocol.c_str(), &out.proxyProtocol) != SYSLOGTLS_OK) {
+    bad("proxyProtocol", "unknown value '" + s.proxyProtocol + "' (expected off, v1, v2 or any)");
+  } else if (out.proxyProtocol != SYSLOGTLS_PROXY_OFF && s.proxyTrustedSources.empty()) {
+    bad("proxyProtocol.trustedSources",
+        "required with proxyProtocol=\"" + s.proxyProtocol +
+            "\": the addresses or CIDR ranges of the load balancers allowed to send the PROXY protocol header");
+  }
+  for (const std::string& src : s.proxyTrustedSources) {
+    if (syslogtls_proxy_source_check(src.c_str()) != SYSLOGTLS_OK) bad("proxyProtocol.trustedSources", syslogtls_errmsg());
+  }
   if (s.tls) {
     const host::TlsValues& t = s.tlsValues;
     std::string err;

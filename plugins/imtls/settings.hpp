@@ -41,6 +41,10 @@ struct Settings {
   long long rateLimitInterval = 0;    // seconds, 0 = off
   long long rateLimitBurst = 10000;
   long long drainTimeout = 800;       // ms; module() only
+  // PROXY protocol (a load balancer in front): off, v1, v2 or any, and the
+  // addresses / CIDR ranges allowed to send it (required unless off).
+  std::string proxyProtocol = "off";
+  std::vector<std::string> proxyTrustedSources;
 };
 
 // Parameter tables. The module table holds every input parameter except the
@@ -56,6 +60,7 @@ struct ListenerConfig {
   int oversize = 0;    // SYSLOGTLS_OVERSIZE_*
   int authMode = 0;    // SYSLOGTLS_AUTH_* (tls on only)
   bool loopback = false;
+  int proxyProtocol = 0;  // SYSLOGTLS_PROXY_*
   bool addPeerMetadata = false;                        // tls.addPeerMetadata
   HostnameCheck hostnameCheck = HostnameCheck::kOff;   // tls.hostnameCheck
 };

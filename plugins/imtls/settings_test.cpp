@@ -70,6 +70,20 @@ TEST_CASE("imtls: bad values name the parameter and the reason") {
       {[](imtls::Settings& s) { s.framing = "xml"; }, "parameter 'framing': unknown value 'xml'"},
       {[](imtls::Settings& s) { s.oversizeMode = "drop"; }, "parameter 'oversizeMode': unknown value"},
       {[](imtls::Settings& s) { s.tlsValues.authMode = "x509/foo"; }, "parameter 'tls.authMode': unknown value"},
+      {[](imtls::Settings& s) { s.proxyProtocol = "v3"; },
+       "parameter 'proxyProtocol': unknown value 'v3' (expected off, v1, v2 or any)"},
+      {[](imtls::Settings& s) { s.proxyProtocol = "v2"; }, "parameter 'proxyProtocol.trustedSources': required with "
+                                                           "proxyProtocol=\"v2\""},
+      {[](imtls::Settings& s) {
+         s.proxyProtocol = "any";
+         s.proxyTrustedSources = {"127.0.0.1", "10.0.0.0/33"};
+       },
+       "parameter 'proxyProtocol.trustedSources': '10.0.0.0/33': prefix length out of range (0-32)"},
+      {[](imtls::Settings& s) {
+         s.proxyProtocol = "v1";
+         s.proxyTrustedSources = {"lb.example.net"};
+       },
+       "parameter 'proxyProtocol.trustedSources': 'lb.example.net': not an IP address or CIDR range"},
   };
   for (const auto& c : cases) {
     stubs::logged.clear();
@@ -122,4 +136,22 @@ TEST_CASE("imtls: tls.hostnameCheck and tls.addPeerMetadata") {
   s.tlsValues.authMode = "anon";
   CHECK(imtls::validate(s, cfg));
   CHECK(loggedContains("parameter 'tls.hostnameCheck': has no effect with tls.authMode=\"anon\""));
+}
+
+TEST_CASE("imtls: proxyProtocol defaults to off; v1, v2 and any with trusted sources") {
+  imtls::ListenerConfig cfg;
+  imtls::Settings s = tlsSettings();
+  CHECK(s.proxyProtocol == "off");
+  CHECK(imtls::validate(s, cfg));
+  CHECK(cfg.proxyProtocol == SYSLOGTLS_PROXY_OFF);
+  s.proxyTrustedSources = {"127.0.0.1", "10.0.0.0/8", "2001:db8::/32"};
+  const struct {
+    const char* text;
+    int mode;
+  } modes[] = {{"v1", SYSLOGTLS_PROXY_V1}, {"V2", SYSLOGTLS_PROXY_V2}, {"any", SYSLOGTLS_PROXY_ANY}};
+  for (const auto& m : modes) {
+    s.proxyProtocol = m.text;
+    CHECK(imtls::validate(s, cfg));
+    CHECK(cfg.proxyProtocol == m.mode);
+  }
 }

@@ -4,7 +4,8 @@
 # out of range, tls="off" on a non-loopback address, unknown framing and
 # oversizeMode, port 0 without listenPortFileName, unknown ruleset, and
 # module(drainTimeout) out of range, maxPendingHandshakes, maxSessionsPerPeer and
-# socketBacklog out of range.  A good configuration passes.
+# socketBacklog out of range, proxyProtocol unknown, without trusted sources
+# or with one that is no address or CIDR range.  A good configuration passes.
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 imtls_only || skip "imtls parameters only (TB_RECEIVER=imtcp)"
 
@@ -42,3 +43,13 @@ imtls_check_refuses "parameter 'socketBacklog'.*out of range.*0, allowed 1-65535
 imtls_check_refuses "parameter 'socketBacklog'.*out of range.*70000" 'socketBacklog="70000"'
 imtls_conf chk 'maxPendingHandshakes="0"' 'maxSessionsPerPeer="2"' 'socketBacklog="64"' > "$T/chk.conf" || exit $?
 rsyslogd_check "$T/chk.conf" || fail "good budget values refused: $(cat "$T/check.out")"
+# PROXY protocol: an unknown mode, no trusted source, a source that is no address or range
+imtls_check_refuses "parameter 'proxyProtocol': unknown value 'v3' \(expected off, v1, v2 or any\)" 'proxyProtocol="v3"'
+imtls_check_refuses "parameter 'proxyProtocol\.trustedSources': required with proxyProtocol=\"v2\"" 'proxyProtocol="v2"'
+imtls_check_refuses "parameter 'proxyProtocol\.trustedSources': 'lb\.example\.net': not an IP address or CIDR range" \
+    'proxyProtocol="any"' 'proxyProtocol.trustedSources=["127.0.0.1", "lb.example.net"]'
+imtls_check_refuses "parameter 'proxyProtocol\.trustedSources': '10\.0\.0\.0/33': prefix length out of range \(0-32\)" \
+    'proxyProtocol="v1"' 'proxyProtocol.trustedSources="10.0.0.0/33"'
+imtls_conf chk 'proxyProtocol="V2"' 'proxyProtocol.trustedSources=["127.0.0.1", "10.0.0.0/8", "2001:db8::/32"]' \
+    > "$T/chk.conf" || exit $?
+rsyslogd_check "$T/chk.conf" || fail "good proxyProtocol values refused: $(cat "$T/check.out")"

@@ -832,6 +832,65 @@ start_stunnel() {
     fail "stunnel $_name could not be started (see $_name.failed-starts.log)"
 }
 
+# ---- HAProxy -------------------------------------------------------------------------------
+#   start_haproxy NAME BODY        run haproxy in the foreground (-db, no master
+#                                  process: its pid is $T/NAME.bgpid) with its own
+#                                  config $T/NAME.cfg (a global and a defaults section
+#                                  for mode tcp, then BODY);
+#                                  the text @PORT@ in BODY is replaced by a free
+#                                  loopback port (a frontend cannot report a port 0
+#                                  bind: the verb picks an unused port and retries
+#                                  when haproxy loses the race for it). Sets
+#                                  $HAPROXY_PORT; haproxy's output in $T/NAME.stderr.
+#   stop_haproxy NAME              stop it by its pid (TERM, bounded wait)
+start_haproxy() {
+    need_tool haproxy ss
+    _name=$1
+    for _try in 1 2 3 4 5 6 7 8; do
+        _port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 30000 ))
+        ss -Htan "sport = :$_port" 2>/dev/null | grep -q . && continue
+        {
+            echo "global"
+            echo "    maxconn 512"
+            echo "defaults"
+            echo "    mode tcp"
+            echo "    timeout connect 2s"
+            echo "    timeout client 120s"
+            echo "    timeout server 120s"
+            echo "    timeout check 2s"
+            echo "    retries 3"
+            echo "    option redispatch"
+            echo "$2" | sed "s/@PORT@/$_port/g"
+        } > "$T/$_name.cfg"
+        haproxy -c -q -f "$T/$_name.cfg" > "$T/$_name.check" 2>&1 || fail "haproxy -c: $(cat "$T/$_name.check")"
+        start_bg "$_name" haproxy -f "$T/$_name.cfg" -db
+        _n=$(_tb_timeout 10)
+        while :; do
+            if ss -Hltn "sport = :$_port" 2>/dev/null | grep -q .; then
+                HAPROXY_PORT=$_port
+                return 0
+            fi
+            if ! ps -p "$(cat "$T/$_name.bgpid")" -o stat= 2>/dev/null | grep -qv Z; then
+                cat "$T/$_name.stderr" >> "$T/$_name.failed-starts.log"
+                rm -f "$T/$_name.bgpid"
+                break
+            fi
+            [ "$_n" -gt 0 ] || fail "haproxy $_name not listening on $_port after 10s"
+            sleep 0.1
+            _n=$((_n - 1))
+        done
+    done
+    fail "haproxy $_name could not be started (see $_name.failed-starts.log)"
+}
+
+stop_haproxy() {
+    [ -s "$T/$1.bgpid" ] || fail "stop_haproxy: $1 was not started"
+    _pid=$(cat "$T/$1.bgpid")
+    _tb_kill_pidfile "$T/$1.bgpid" "haproxy $1" || fail "haproxy $1 had to be killed"
+    wait "$_pid" 2>/dev/null
+    rm -f "$T/$1.bgpid"
+}
+
 # ---- refusals ------------------------------------------------------------------------------
 #   wait_for_refusal NAME REGEX [TIMEOUT]
 #                                  until $T/NAME.log has a line naming the peer

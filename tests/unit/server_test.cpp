@@ -1,5 +1,7 @@
 // server_test.cpp - Server over loopback: TLS and plaintext delivery, limits,
-// handshake timeout, frame errors, graceful drain, bind errors, IPv6.
+// handshake timeout, frame errors, graceful drain, bind errors, IPv6, the
+// PROXY protocol header.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -772,5 +774,238 @@ TEST_CASE("server: max_per_peer refuses a second session from one address after 
   first.send("<13>1 - h a - - - ok\n", 21, 5000);
   REQUIRE(r.wait_frames(1));
   CHECK(r.frames[0].find("ok") != std::string::npos);
+  srv->stop(1000);
+}
+
+// ---- PROXY protocol (plaintext server: the header handling is the same
+// before a TLS handshake; tests/integration/imtls-haproxy-*.sh covers TLS).
+
+namespace {
+
+std::unique_ptr<Server> proxy_server(Receiver& r, unsigned versions, const char* trusted = "127.0.0.0/8") {
+  auto srv = make_server(nullptr, r);
+  ServerSettings& s = srv->settings();
+  s.framing = SYSLOGTLS_FRAMING_LF;
+  s.proxy_versions = versions;
+  AddressRange range;
+  std::string err;
+  REQUIRE(parse_address_range(trusted, &range, &err));
+  s.proxy_trusted.push_back(range);
+  srv->listen();
+  srv->start();
+  return srv;
+}
+
+std::string v2_header(const char* src, unsigned sport, unsigned char cmd = 0x21) {
+  std::string h("\x0D\x0A\x0D\x0A\x00\x0D\x0A\x51\x55\x49\x54\x0A", 12);
+  h += static_cast<char>(cmd);
+  h += '\x11';
+  h += std::string("\x00\x0c", 2);
+  unsigned char a[4];
+  REQUIRE(inet_pton(AF_INET, src, a) == 1);
+  h.append(reinterpret_cast<char*>(a), 4);
+  h += std::string("\x7f\x00\x00\x01", 4);
+  h += static_cast<char>(sport >> 8);
+  h += static_cast<char>(sport & 0xff);
+  h += std::string("\x19\x6c", 2);
+  return h;
+}
+
+void send_all(int fd, const std::string& data) {
+  REQUIRE(::send(fd, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size()));
+}
+
+}  // namespace
+
+TEST_CASE("server proxy: a v2 header gives the client address; the bytes after it are the session's") {
+  Receiver r;
+  auto srv = proxy_server(r, kProxyV2);
+  Fd fd = raw_connect(srv->port());
+  send_all(fd.get(), v2_header("192.0.2.7", 4444) + "first\nsecond\n");  // one write: header and data
+  REQUIRE(r.wait_frames(2));
+  {
+    std::lock_guard<std::mutex> l(r.mu);
+    CHECK(r.frames == std::vector<std::string>{"first", "second"});
+    CHECK(r.ips[0] == "192.0.2.7");
+  }
+  CHECK(r.wait_log("plaintext session opened: peer 192.0.2.7:4444, through 127.0.0.1:"));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_PROXY_INVALID) == 0);
+  fd.reset();
+  CHECK(r.wait_log("session closed: peer 192.0.2.7:4444"));
+  srv->stop(1000);
+}
+
+TEST_CASE("server proxy: a v1 header sent one byte at a time") {
+  Receiver r;
+  auto srv = proxy_server(r, kProxyV1 | kProxyV2);
+  Fd fd = raw_connect(srv->port());
+  const std::string header = "PROXY TCP6 2001:db8::5 ::1 777 6514\r\n";
+  for (char c : header) {
+    send_all(fd.get(), std::string(1, c));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // separate segments, not a wait for a result
+  }
+  send_all(fd.get(), "after\n");
+  REQUIRE(r.wait_frames(1));
+  {
+    std::lock_guard<std::mutex> l(r.mu);
+    CHECK(r.frames[0] == "after");
+    CHECK(r.ips[0] == "2001:db8::5");
+  }
+  srv->stop(1000);
+}
+
+TEST_CASE("server proxy: LOCAL (a health check) is closed quietly and counted") {
+  Receiver r;
+  auto srv = proxy_server(r, kProxyV2);
+  Fd fd = raw_connect(srv->port());
+  send_all(fd.get(), v2_header("127.0.0.1", 1, 0x20));
+  CHECK(closed_by_server(fd.get()));
+  REQUIRE(r.wait([&] { return ctr(*srv, SYSLOGTLS_CTR_PROXY_HEALTHCHECKS) == 1; }));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_REFUSED) == 0);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_PROXY_INVALID) == 0);
+  CHECK(r.opened == 0);
+  CHECK(r.all_logs().empty());
+  srv->stop(1000);
+}
+
+TEST_CASE("server proxy: no header, a wrong version or a truncated header is refused, logged and counted") {
+  Receiver r;
+  auto srv = proxy_server(r, kProxyV2);
+  {
+    Fd fd = raw_connect(srv->port());
+    send_all(fd.get(), "<13>1 - h a - - - no header\n");
+    CHECK(closed_by_server(fd.get()));
+    CHECK(r.wait_log("refused: not a PROXY protocol header (it starts with byte 0x3c, '<')"));
+  }
+  {
+    Fd fd = raw_connect(srv->port());
+    send_all(fd.get(), "PROXY TCP4 192.0.2.1 127.0.0.1 5 6514\r\nforged\n");
+    CHECK(closed_by_server(fd.get()));
+    CHECK(r.wait_log("refused: PROXY protocol v1 header, but only v2 is accepted"));
+  }
+  {
+    Fd fd = raw_connect(srv->port());
+    send_all(fd.get(), v2_header("192.0.2.1", 5).substr(0, 20));
+    ::shutdown(fd.get(), SHUT_WR);
+    CHECK(closed_by_server(fd.get()));
+    CHECK(r.wait_log("closed the connection inside its PROXY protocol header (truncated after 20 bytes)"));
+  }
+  REQUIRE(r.wait([&] { return ctr(*srv, SYSLOGTLS_CTR_PROXY_INVALID) == 3; }));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_REFUSED) == 3);
+  CHECK(r.opened == 0);
+  CHECK(r.frames.empty());
+  Seen e;
+  REQUIRE(r.wait_kind(SYSLOGTLS_EVENT_PEER_REFUSED, &e));
+  CHECK(e.reason == SYSLOGTLS_REASON_PROXY_HEADER);
+  CHECK(e.ip == "127.0.0.1");  // no valid header: the connection's own address
+  srv->stop(1000);
+}
+
+TEST_CASE("server proxy: a source that is not trusted is refused at accept") {
+  Receiver r;
+  auto srv = proxy_server(r, kProxyV1 | kProxyV2, "10.0.0.0/8");
+  Fd fd = raw_connect(srv->port());
+  send_all(fd.get(), v2_header("192.0.2.7", 4444) + "x\n");
+  CHECK(closed_by_server(fd.get()));
+  CHECK(r.wait_log("connection from 127.0.0.1:"));
+  CHECK(r.wait_log("refused: not a trusted PROXY protocol source"));
+  Seen e;
+  REQUIRE(r.wait_kind(SYSLOGTLS_EVENT_PEER_REFUSED, &e));
+  CHECK(e.reason == SYSLOGTLS_REASON_PROXY_UNTRUSTED);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_SESSIONS_REFUSED) == 1);
+  CHECK(r.frames.empty());
+  srv->stop(1000);
+}
+
+TEST_CASE("server proxy: the per-peer limit counts the header's client address") {
+  Receiver r;
+  auto srv = make_server(nullptr, r);
+  srv->settings().framing = SYSLOGTLS_FRAMING_LF;
+  srv->settings().proxy_versions = kProxyV2;
+  srv->settings().max_per_peer = 1;
+  AddressRange lo;
+  std::string err;
+  REQUIRE(parse_address_range("127.0.0.1", &lo, &err));
+  srv->settings().proxy_trusted.push_back(lo);
+  srv->listen();
+  srv->start();
+  Fd a = raw_connect(srv->port()), b = raw_connect(srv->port()), c = raw_connect(srv->port());
+  send_all(a.get(), v2_header("192.0.2.1", 1) + "a\n");
+  REQUIRE(r.wait_frames(1));
+  send_all(b.get(), v2_header("192.0.2.2", 2) + "b\n");  // same balancer, another client: its own slot
+  REQUIRE(r.wait_frames(2));
+  send_all(c.get(), v2_header("192.0.2.1", 3) + "c\n");
+  CHECK(closed_by_server(c.get()));
+  CHECK(r.wait_log("session limit per peer address reached (at most 1 session from 192.0.2.1)"));
+  CHECK(r.frames.size() == 2);
+  srv->stop(1000);
+}
+
+TEST_CASE("server proxy: listen needs a trusted source; the C API checks modes and sources") {
+  Receiver r;
+  auto srv = make_server(nullptr, r);
+  srv->settings().proxy_versions = kProxyV2;
+  CHECK_THROWS_WITH_AS(srv->listen(), doctest::Contains("needs at least one trusted source"), Error);
+  int mode = -1;
+  CHECK(syslogtls_proxy_mode_parse("V2", &mode) == SYSLOGTLS_OK);
+  CHECK(mode == SYSLOGTLS_PROXY_V2);
+  CHECK(syslogtls_proxy_mode_parse("any", &mode) == SYSLOGTLS_OK);
+  CHECK(mode == SYSLOGTLS_PROXY_ANY);
+  CHECK(syslogtls_proxy_mode_parse("off", &mode) == SYSLOGTLS_OK);
+  CHECK(mode == SYSLOGTLS_PROXY_OFF);
+  CHECK(syslogtls_proxy_mode_parse("v3", &mode) == SYSLOGTLS_E_INVAL);
+  CHECK(std::string(syslogtls_errmsg()).find("'v3'") != std::string::npos);
+  CHECK(syslogtls_proxy_source_check("10.0.0.0/8") == SYSLOGTLS_OK);
+  CHECK(syslogtls_proxy_source_check("10.0.0.0/40") == SYSLOGTLS_E_INVAL);
+  CHECK(std::string(syslogtls_errmsg()).find("prefix length") != std::string::npos);
+  CHECK(syslogtls_proxy_source_check(nullptr) == SYSLOGTLS_E_INVAL);
+  CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_PROXY_HEADER)) == "invalid PROXY protocol header");
+  CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_PROXY_UNTRUSTED)) == "untrusted PROXY protocol source");
+}
+
+TEST_CASE("server proxy: the header's wait counts against the handshake timeout") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(400), r);
+  srv->settings().proxy_versions = kProxyV2;
+  AddressRange lo;
+  std::string err;
+  REQUIRE(parse_address_range("127.0.0.1", &lo, &err));
+  srv->settings().proxy_trusted.push_back(lo);
+  srv->listen();
+  srv->start();
+  Fd fd = raw_connect(srv->port());
+  send_all(fd.get(), v2_header("192.0.2.9", 9).substr(0, 5));
+  CHECK(closed_by_server(fd.get()));
+  CHECK(r.wait_log("peer 127.0.0.1:"));
+  CHECK(r.wait_log("refused: PROXY protocol header not completed within 400 ms (truncated after 5 bytes)"));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_PROXY_INVALID) == 1);
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_HANDSHAKE_FAILED) == 1);
+  srv->stop(1000);
+}
+
+TEST_CASE("server proxy: a connection silent inside its header holds a pending slot and is evicted for a newcomer") {
+  Pki pki;
+  Receiver r;
+  auto srv = make_server(pki.server_config(), r);
+  srv->settings().proxy_versions = kProxyV1 | kProxyV2;
+  srv->settings().max_pending = 1;
+  AddressRange lo;
+  std::string err;
+  REQUIRE(parse_address_range("127.0.0.1", &lo, &err));
+  srv->settings().proxy_trusted.push_back(lo);
+  srv->listen();
+  srv->start();
+  Fd first = raw_connect(srv->port());
+  send_all(first.get(), "PROXY TCP4 192.0.2.1");
+  // Silent past the ClientHello grace (0.5 s): the next connection takes its slot.
+  std::this_thread::sleep_for(PendingBoard::kHelloGrace + std::chrono::milliseconds(200));
+  Fd second = raw_connect(srv->port());
+  send_all(second.get(), "PROXY TCP4 192.0.2.2");
+  CHECK(closed_by_server(first.get()));
+  CHECK(r.wait_log("evicted: it sent no complete PROXY protocol header in"));
+  CHECK(ctr(*srv, SYSLOGTLS_CTR_HANDSHAKE_EVICTED) == 1);
+  pollfd p{second.get(), POLLIN, 0};
+  CHECK(::poll(&p, 1, 200) == 0);  // the newcomer keeps its slot
   srv->stop(1000);
 }

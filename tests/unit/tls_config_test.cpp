@@ -407,7 +407,7 @@ TEST_CASE("setting and reason names are the runtime's words") {
   CHECK(SYSLOGTLS_SETTING_CRL_FILE == 8);
   CHECK(std::string(syslogtls_setting_name(10)) == "unknown setting");
   CHECK(std::string(syslogtls_setting_name(99)) == "unknown setting");
-  for (int r = SYSLOGTLS_REASON_NONE; r <= SYSLOGTLS_REASON_EVICTED; ++r) {
+  for (int r = SYSLOGTLS_REASON_NONE; r <= SYSLOGTLS_REASON_PROXY_UNTRUSTED; ++r) {
     INFO(r);
     const std::string name = syslogtls_reason_name(r);
     CHECK_FALSE(name.empty());
@@ -418,7 +418,7 @@ TEST_CASE("setting and reason names are the runtime's words") {
   CHECK(std::string(syslogtls_reason_name(-1)) == "unknown reason");
   CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_WILDCARD_REFUSED)) == "wildcard certificate refused");
   CHECK(std::string(syslogtls_reason_name(SYSLOGTLS_REASON_EVICTED)) == "pending handshake evicted");
-  CHECK(std::string(syslogtls_reason_name(25)) == "unknown reason");
+  CHECK(std::string(syslogtls_reason_name(27)) == "unknown reason");
 }
 
 TEST_CASE("syslogtls_host_to_ascii: A-labels for a caller, size protocol, errors") {
