@@ -28,13 +28,7 @@ pool_receiver r2
 P1=$(port_of "$T/r1.port") || exit $?
 P2=$(port_of "$T/r2.port") || exit $?
 
-start_haproxy lb "frontend fe
-    bind 127.0.0.1:@PORT@
-    default_backend pool
-backend pool
-    balance roundrobin
-    server r1 127.0.0.1:$P1 send-proxy-v2 check inter 300ms fall 2 rise 1
-    server r2 127.0.0.1:$P2 send-proxy-v2 check inter 300ms fall 2 rise 1"
+start_haproxy_pool lb "$P1" "$P2" "inter 300ms fall 2 rise 1"
 # Both receivers answer the balancer's checks (PROXY v2 LOCAL, closed quietly).
 wait_for_stat "$T/r1.stats" r1 proxy.healthchecks 1
 wait_for_stat "$T/r2.stats" r2 proxy.healthchecks 1

@@ -23,13 +23,7 @@ start_imtls r2 "$RECV"
 P2=$PORT
 imtls_conf r2 "port=\"$P2\"" "$RECV" > "$T/r2.conf" || exit $?  # a restart reuses the port
 
-start_haproxy lb "frontend fe
-    bind 127.0.0.1:@PORT@
-    default_backend pool
-backend pool
-    balance roundrobin
-    server r1 127.0.0.1:$P1 send-proxy-v2 check inter 200ms fall 1 rise 1
-    server r2 127.0.0.1:$P2 send-proxy-v2 check inter 200ms fall 1 rise 1"
+start_haproxy_pool lb "$P1" "$P2" "inter 200ms fall 1 rise 1"
 wait_for_stat "$T/r1.stats" r1 proxy.healthchecks 1
 wait_for_stat "$T/r2.stats" r2 proxy.healthchecks 1
 

@@ -816,7 +816,8 @@ start_stunnel() {
         start_bg "$_name" "$_st" "$T/$_name.conf"
         _n=$(_tb_timeout 10)
         while :; do
-            if ss -Hltn "sport = :$_port" 2>/dev/null | grep -q .; then
+            # listening, and by this haproxy (not another program that took the port)
+            if ss -Hltnp "sport = :$_port" 2>/dev/null | grep -q "pid=$(cat "$T/$_name.bgpid"),"; then
                 STUNNEL_PORT=$_port
                 return 0
             fi
@@ -842,6 +843,8 @@ start_stunnel() {
 #                                  bind: the verb picks an unused port and retries
 #                                  when haproxy loses the race for it). Sets
 #                                  $HAPROXY_PORT; haproxy's output in $T/NAME.stderr.
+#   start_haproxy_pool NAME P1 P2 CHECK  start_haproxy with a round-robin backend of
+#                                  two receivers (send-proxy-v2, check CHECK)
 #   stop_haproxy NAME              stop it by its pid (TERM, bounded wait)
 start_haproxy() {
     need_tool haproxy ss
@@ -866,7 +869,8 @@ start_haproxy() {
         start_bg "$_name" haproxy -f "$T/$_name.cfg" -db
         _n=$(_tb_timeout 10)
         while :; do
-            if ss -Hltn "sport = :$_port" 2>/dev/null | grep -q .; then
+            # listening, and by this haproxy (not another program that took the port)
+            if ss -Hltnp "sport = :$_port" 2>/dev/null | grep -q "pid=$(cat "$T/$_name.bgpid"),"; then
                 HAPROXY_PORT=$_port
                 return 0
             fi
@@ -881,6 +885,19 @@ start_haproxy() {
         done
     done
     fail "haproxy $_name could not be started (see $_name.failed-starts.log)"
+}
+
+# start_haproxy_pool NAME PORT1 PORT2 CHECK: a round-robin balancer (frontend on
+# a free port, $HAPROXY_PORT) in front of two receivers on 127.0.0.1 with
+# send-proxy-v2 and the server check options CHECK (e.g. "inter 300ms fall 2 rise 1")
+start_haproxy_pool() {
+    start_haproxy "$1" "frontend fe
+    bind 127.0.0.1:@PORT@
+    default_backend pool
+backend pool
+    balance roundrobin
+    server r1 127.0.0.1:$2 send-proxy-v2 check $4
+    server r2 127.0.0.1:$3 send-proxy-v2 check $4"
 }
 
 stop_haproxy() {

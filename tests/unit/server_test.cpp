@@ -782,15 +782,20 @@ TEST_CASE("server: max_per_peer refuses a second session from one address after 
 
 namespace {
 
-std::unique_ptr<Server> proxy_server(Receiver& r, unsigned versions, const char* trusted = "127.0.0.0/8") {
-  auto srv = make_server(nullptr, r);
-  ServerSettings& s = srv->settings();
-  s.framing = SYSLOGTLS_FRAMING_LF;
+// Turns the PROXY protocol on for versions, trusting one address range.
+void trust_proxy(Server& srv, unsigned versions, const char* trusted) {
+  ServerSettings& s = srv.settings();
   s.proxy_versions = versions;
   AddressRange range;
   std::string err;
   REQUIRE(parse_address_range(trusted, &range, &err));
   s.proxy_trusted.push_back(range);
+}
+
+std::unique_ptr<Server> proxy_server(Receiver& r, unsigned versions, const char* trusted = "127.0.0.0/8") {
+  auto srv = make_server(nullptr, r);
+  srv->settings().framing = SYSLOGTLS_FRAMING_LF;
+  trust_proxy(*srv, versions, trusted);
   srv->listen();
   srv->start();
   return srv;
@@ -921,12 +926,8 @@ TEST_CASE("server proxy: the per-peer limit counts the header's client address")
   Receiver r;
   auto srv = make_server(nullptr, r);
   srv->settings().framing = SYSLOGTLS_FRAMING_LF;
-  srv->settings().proxy_versions = kProxyV2;
   srv->settings().max_per_peer = 1;
-  AddressRange lo;
-  std::string err;
-  REQUIRE(parse_address_range("127.0.0.1", &lo, &err));
-  srv->settings().proxy_trusted.push_back(lo);
+  trust_proxy(*srv, kProxyV2, "127.0.0.1");
   srv->listen();
   srv->start();
   Fd a = raw_connect(srv->port()), b = raw_connect(srv->port()), c = raw_connect(srv->port());
@@ -967,11 +968,7 @@ TEST_CASE("server proxy: the header's wait counts against the handshake timeout"
   Pki pki;
   Receiver r;
   auto srv = make_server(pki.server_config(400), r);
-  srv->settings().proxy_versions = kProxyV2;
-  AddressRange lo;
-  std::string err;
-  REQUIRE(parse_address_range("127.0.0.1", &lo, &err));
-  srv->settings().proxy_trusted.push_back(lo);
+  trust_proxy(*srv, kProxyV2, "127.0.0.1");
   srv->listen();
   srv->start();
   Fd fd = raw_connect(srv->port());
@@ -988,12 +985,8 @@ TEST_CASE("server proxy: a connection silent inside its header holds a pending s
   Pki pki;
   Receiver r;
   auto srv = make_server(pki.server_config(), r);
-  srv->settings().proxy_versions = kProxyV1 | kProxyV2;
   srv->settings().max_pending = 1;
-  AddressRange lo;
-  std::string err;
-  REQUIRE(parse_address_range("127.0.0.1", &lo, &err));
-  srv->settings().proxy_trusted.push_back(lo);
+  trust_proxy(*srv, kProxyV1 | kProxyV2, "127.0.0.1");
   srv->listen();
   srv->start();
   Fd first = raw_connect(srv->port());
