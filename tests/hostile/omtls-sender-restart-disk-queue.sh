@@ -17,7 +17,7 @@ start_imtls rcv 'address="127.0.0.1"'
 imtls_conf rcv "port=\"$PORT\"" 'address="127.0.0.1"' > "$T/rcv.conf" || exit $?
 stop_rsyslogd rcv
 
-action=$(omtls_action name=fwd target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
+action=$(omtls_action name=forward target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
     tls.handshakeTimeout=2 connectTimeout=2 \
     queue.type=LinkedList queue.size=100000 queue.filename=omtlsq queue.saveOnShutdown=on \
     queue.highWatermark=1000 queue.lowWatermark=500 queue.dequeueBatchSize=$BATCH \
@@ -28,7 +28,7 @@ omtls_feed 1 $N
 omtls_wait_outage snd 0
 # every message reached the action's queue (its impstats "enqueued")
 enqueued() {
-    grep '"name": "fwd queue' "$T/snd.stats" | tail -n 1 | sed -n 's/.*"enqueued": \([0-9]*\).*/\1/p'
+    grep '"name": "forward queue' "$T/snd.stats" | tail -n 1 | sed -n 's/.*"enqueued": \([0-9]*\).*/\1/p'
 }
 _on=$(_tb_timeout 30)
 while [ "$(enqueued)" != "$N" ]; do

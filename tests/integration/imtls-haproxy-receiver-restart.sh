@@ -38,7 +38,7 @@ for s in s1 s2; do
         echo 'module(load="imfile")'
         echo "input(type=\"imfile\" file=\"$T/$s.in\" tag=\"omtlstest:\" ruleset=\"fwd\")"
         echo 'ruleset(name="fwd") {'
-        omtls_action name=fwd target=127.0.0.1 port="$HAPROXY_PORT" rebindInterval=50 $(omtls_client_tls) \
+        omtls_action name=forward target=127.0.0.1 port="$HAPROXY_PORT" rebindInterval=50 $(omtls_client_tls) \
             tls.handshakeTimeout=2 connectTimeout=2 queue.type=LinkedList queue.size=100000 \
             queue.dequeueBatchSize=$BATCH action.resumeRetryCount=-1 action.resumeInterval=1
         echo '}'

@@ -42,7 +42,19 @@ omtls_feeder_wait() {
 # omtls_action KEY=VALUE...: prints one action() statement. A value that
 # starts with "[" is written as an array, anything else quoted. With
 # OMTLS_SENDER=omfwd the contract's parameters are mapped onto omfwd's.
+# An action name has at least 6 characters: rsyslogd writes one byte past
+# its buffer when a JSON impstats line is exactly 128 bytes long (its
+# string buffer, asked for exactly 128 bytes when empty, gets 128 and no
+# room for the terminator; source runtime/stringbuf.c, rsCStrExtendBuf, of
+# the 8.2302.0 tag), and an action's core.action line is 122 bytes plus the
+# name plus the digits of its counters. The sanitizer pass preloads
+# AddressSanitizer into rsyslogd, which then aborts the sender.
 omtls_action() {
+    for _kv in "$@"; do
+        case $_kv in
+            name=*) [ "${#_kv}" -ge 11 ] || fail "omtls_action: name '${_kv#name=}' is shorter than 6 characters" ;;
+        esac
+    done
     if [ "$OMTLS_SENDER" = omfwd ]; then
         _omtls_action_omfwd "$@"
         return
@@ -263,14 +275,14 @@ omtls_start_stunnel() {
 # omtls_outages SENDER: how often SENDER's forwarding action found its
 # receiver unreachable so far: omtls's connect.failed + suspended; with
 # OMTLS_SENDER=omfwd, the lines in which rsyslog logged the action named
-# $OMTLS_ACTION_NAME (default "fwd") suspended (rsyslog leaves
+# $OMTLS_ACTION_NAME (default "forward") suspended (rsyslog leaves
 # core.action's "suspended" counter at 0). 0 before the first report.
 omtls_outages() {
     if [ "$OMTLS_SENDER" = omtls ]; then
         echo $(( $(omtls_stat "$1" connect.failed) + $(omtls_stat "$1" suspended) ))
     else
         cat "$T/$1.log" "$T/$1.stderr" 2>/dev/null |
-            grep -c "action '${OMTLS_ACTION_NAME:-fwd}' suspended" || true
+            grep -c "action '${OMTLS_ACTION_NAME:-forward}' suspended" || true
     fi
 }
 

@@ -25,7 +25,7 @@ omtls_wait_listen 127.0.0.2 "$PORT"
 
 omtls_feed 1 $N1
 # the test certificate names localhost, not 127.0.0.2: permit that name
-omtls_sender_conf snd "$(omtls_action name=fwd target='["127.0.0.1","127.0.0.2"]' port="$PORT" \
+omtls_sender_conf snd "$(omtls_action name=forward target='["127.0.0.1","127.0.0.2"]' port="$PORT" \
     $(omtls_client_tls) tls.permittedPeer='["localhost"]' target.failbackInterval=$FAILBACK connectTimeout=2 \
     queue.type=LinkedList queue.size=20000 queue.dequeueBatchSize=$BATCH \
     action.resumeRetryCount=-1 action.resumeInterval=1)"

@@ -11,7 +11,7 @@ imtls_mod=$(imtls_module) || exit $?
 mkdir "$T/cert-dir.pem"
 N=200
 
-omtls_sender_conf d "$(omtls_action name=fwd target=127.0.0.1 port=1 \
+omtls_sender_conf d "$(omtls_action name=forward target=127.0.0.1 port=1 \
     tls.caFile="$CERTS/ca.pem" tls.certFile="$CERTS/client-cert.pem" tls.keyFile="$T/missing-key.pem" \
     queue.type=LinkedList action.resumeRetryCount=-1)
 action(type=\"omfile\" file=\"$T/local.out\")" "module(load=\"$imtls_mod\")

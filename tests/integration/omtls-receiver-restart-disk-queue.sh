@@ -15,7 +15,7 @@ start_imtls rcv 'address="127.0.0.1"'
 # later starts reuse the first run's port
 imtls_conf rcv "port=\"$PORT\"" 'address="127.0.0.1"' > "$T/rcv.conf" || exit $?
 
-omtls_sender_conf snd "$(omtls_action name=fwd target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
+omtls_sender_conf snd "$(omtls_action name=forward target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
     tls.handshakeTimeout=2 connectTimeout=2 \
     queue.type=LinkedList queue.size=200000 queue.filename=omtlsq queue.saveOnShutdown=on \
     queue.dequeueBatchSize=$BATCH action.resumeRetryCount=-1 action.resumeInterval=1)"

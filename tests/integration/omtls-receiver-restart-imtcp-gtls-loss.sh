@@ -20,7 +20,7 @@ start_rsyslogd rcv "$T/rcv.conf" "$T/rcv.port"
 PORT=$(port_of "$T/rcv.port") || exit $?
 omtls_receiver_imtcp_conf rcv "$PORT" gtls
 
-omtls_sender_conf snd "$(omtls_action name=fwd target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
+omtls_sender_conf snd "$(omtls_action name=forward target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
     tls.permittedPeer='["localhost"]' tls.handshakeTimeout=2 connectTimeout=2 \
     queue.type=LinkedList queue.size=200000 queue.filename=omtlsq queue.saveOnShutdown=on \
     queue.dequeueBatchSize=$BATCH action.resumeRetryCount=-1 action.resumeInterval=1)"

@@ -22,7 +22,7 @@ gen_certs
 start_imtls rcv 'address="127.0.0.1"'
 imtls_conf rcv "port=\"$PORT\"" 'address="127.0.0.1"' > "$T/rcv.conf" || exit $?
 
-omtls_sender_conf snd "$(omtls_action name=fwd target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
+omtls_sender_conf snd "$(omtls_action name=forward target=127.0.0.1 port="$PORT" $(omtls_client_tls) \
     tls.handshakeTimeout=2 connectTimeout=2 \
     queue.type=LinkedList queue.size=200000 queue.dequeueBatchSize=$BATCH \
     action.resumeRetryCount=-1 action.resumeInterval=1)"

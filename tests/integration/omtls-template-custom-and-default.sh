@@ -25,7 +25,7 @@ template(name="t_list" type="list") {
 }'
 omtls_feed 1 $N
 omtls_sender_conf snd "$(omtls_action name=custom target=127.0.0.1 port="$PORT" template=t_custom $(omtls_client_tls))
-$(omtls_action name=list target=127.0.0.1 port="$PORT" template=t_list $(omtls_client_tls))
+$(omtls_action name=list-tpl target=127.0.0.1 port="$PORT" template=t_list $(omtls_client_tls))
 $(omtls_action name=default target=127.0.0.1 port="$PORT" $(omtls_client_tls))"
 # actions find their templates only among those defined before them
 { echo "$templates"; cat "$T/snd.conf"; } > "$T/snd.conf.new" && mv "$T/snd.conf.new" "$T/snd.conf"
