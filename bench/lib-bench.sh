@@ -14,7 +14,7 @@ NOTES=$RESULTS/notes.txt
 LOADER=$abs_top_builddir/tools/syslogtls-loader
 
 bench_init() {
-    # the perf profile of the forward pair's sender: full runs only
+    # the perf profiles (the forward pair's sender, the receivers): full runs only
     [ "${BENCH_QUICK:-0}" = 1 ] && BENCH_PERF=${BENCH_PERF:-0}
     gen_certs
     # an RSA-2048 server certificate (the test PKI is ECDSA P-256)
@@ -29,6 +29,7 @@ bench_init() {
     fi
     echo "scenario,peer,run,status,count,seconds,rate,recv_cpu_us,send_cpu_us,loader_cpu_us,extra" > "$CSV"
     : > "$NOTES"
+    : > "$RESULTS/timing.txt"
     CLK_TCK=$(getconf CLK_TCK)
     # many sessions: every session is a descriptor in the receiver and the loader
     ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -230,11 +231,13 @@ bench_ingest() {
     while [ $b_r -le "$RUNS" ]; do
         for b_p in $PEERS; do
             start_receiver "$b_p" rcv server 2000
+            recv_perf_start "$b_sc" "$b_p" "$b_r" "${RPIDS%% *}"
             b_c0=$(cpu_ticks $RPIDS)
             b_t0=$(now)
             run_load -n "$b_n" --start 1 "$@"
             b_lrc=$?
             if wait_output "$ROUT" "$b_n" 300; then :; fi
+            recv_perf_stop "$b_sc" "$b_p"
             b_t1=$(stat -c %.9Y "$ROUT" 2>/dev/null || now)
             b_c1=$(cpu_ticks $RPIDS)
             stop_receiver rcv
@@ -403,6 +406,54 @@ perf_summary() {
     tail -n 1 "$1-share.txt" >> "$NOTES"
 }
 
+# recv_perf_start SCENARIO PEER RUN PID: in run 1, for imtls and rsyslog's
+# gtls, a perf profile of the receiving daemon PID while the load runs
+# (BENCH_PERF=1, the default of full runs, and perf installed; sampling at
+# 999 Hz costs the profiled daemon about 1 % and is the same for both).
+recv_perf_start() {
+    B_RPERF=""
+    [ "$3" = 1 ] && [ "${BENCH_PERF:-1}" = 1 ] || return 0
+    case $2 in imtls|gtls) ;; *) return 0 ;; esac
+    command -v perf >/dev/null 2>&1 || return 0
+    B_RPERF=$RESULTS/perf-recv-$1-$2
+    perf record -e cpu-clock -F 999 -g -o "$B_RPERF.data" -p "$4" > "$B_RPERF.log" 2>&1 &
+    echo $! > "$T/rperf.bgpid"
+    sleep 0.3 # perf attaches
+}
+
+# recv_perf_stop SCENARIO PEER: stops the profile of recv_perf_start and
+# writes PREFIX-dso.txt (by shared object), PREFIX-top.txt (top symbols) and
+# one line per profile to the notes: the receiver's samples grouped into
+# crypto (nettle, hogweed, gmp, OpenSSL's libcrypto), the TLS library
+# (GnuTLS, libtasn1, libssl, rsyslog's netstream drivers), the input module
+# (imtls and libsyslogtls; imtcp and its tcpsrv/netstrm helpers), rsyslog's
+# core (rsyslogd and its built-in modules), libc, the kernel and the rest.
+recv_perf_stop() {
+    [ -n "$B_RPERF" ] || return 0
+    b_pp=$(cat "$T/rperf.bgpid")
+    kill -INT "$b_pp" 2>/dev/null
+    wait "$b_pp" 2>/dev/null
+    rm -f "$T/rperf.bgpid"
+    perf report -i "$B_RPERF.data" --stdio --no-children --sort dso -g none 2>/dev/null | grep -v '^#' |
+        grep -v '^$' > "$B_RPERF-dso.txt"
+    perf report -i "$B_RPERF.data" --stdio --no-children --sort dso,sym -g none 2>/dev/null | grep -v '^#' |
+        grep -v '^$' | head -40 > "$B_RPERF-top.txt"
+    awk -v what="$1 $2" '
+        { pct = $1; sub(/%/, "", pct); d = $2
+          if (d ~ /nettle|hogweed|gmp|libcrypto/) g = "crypto"
+          else if (d ~ /gnutls|tasn1|libssl|lmnsd_/) g = "TLS library"
+          else if (d ~ /imtls|syslogtls|imtcp|lmtcpsrv|lmnetstrms|lmnet/) g = "input module"
+          else if (d ~ /rsyslogd/) g = "rsyslogd core"
+          else if (d ~ /libc[.-]/) g = "libc"
+          else if (d ~ /kernel/) g = "kernel"
+          else g = "other"
+          sum[g] += pct }
+        END { line = what " receiver profile (run 1, perf, by shared object):"
+              n = split("crypto,TLS library,input module,rsyslogd core,libc,kernel,other", order, ",")
+              for (i = 1; i <= n; i++) line = line sprintf(" %s %.1f%%%s", order[i], sum[order[i]], i < n ? "," : "")
+              print line }' "$B_RPERF-dso.txt" >> "$NOTES"
+}
+
 # wait_no_sessions PORT: until no established TCP session to PORT is left
 # (bounded 30 s), so that the receiver's CPU counts every close
 wait_no_sessions() {
@@ -439,10 +490,12 @@ bench_connect() {
             # stunnel: one run unless BENCH_STUNNEL_CONNECT_RUNS says more
             if [ "$b_p" = stunnel ] && [ "$b_r" -gt "${BENCH_STUNNEL_CONNECT_RUNS:-1}" ]; then continue; fi
             start_receiver "$b_p" rcv "$b_cert" $((b_n * 2))
+            recv_perf_start "$b_sc" "$b_p" "$b_r" "${RPIDS%% *}"
             b_c0=$(cpu_ticks $RPIDS)
             run_load --connect-only -c "$b_n" --threads 64 --timeout 20000 --close-timeout 200 $b_lopt
             b_lrc=$?
             wait_no_sessions "$RPORT"
+            recv_perf_stop "$b_sc" "$b_p"
             b_c1=$(cpu_ticks $RPIDS)
             stop_receiver rcv
             b_secs=$(sed -n 's/.*all open after \([0-9.]*\) s.*/\1/p' "$T/loader.out")
@@ -480,10 +533,12 @@ bench_many() {
             start_receiver "$b_p" rcv server $((b_n * 2))
             b_pid=${RPIDS%% *}
             b_k0=$(kib_of "$b_pid" VmRSS)
+            recv_perf_start "$b_sc" "$b_p" "$b_r" "$b_pid"
             b_c0=$(cpu_ticks $RPIDS)
             run_load -n "$b_m" --start 1 -c "$b_n" --threads 64 --timeout 120000 --close-timeout 1000 --no-resume
             b_lrc=$?
             wait_output "$ROUT" "$b_m" 120
+            recv_perf_stop "$b_sc" "$b_p"
             b_k1=$(kib_of "$b_pid" VmHWM)
             b_c1=$(cpu_ticks $RPIDS)
             stop_receiver rcv
@@ -599,6 +654,11 @@ bench_markdown() {
                   if (first) { print ""; first = 0 }
                   printf "Resumed handshake, %s: receiver %s µs per resumed handshake (%s resumed) vs %s µs per full one (ECDSA P-256): %.2f× (target for imtls: ≤ 0.3×)\n\n",
                       p, res[p], (n[p] == "" ? "0" : n[p]), full[p], res[p] / full[p] } }' "$RESULTS/summary.csv"
+    if [ -s "$RESULTS/timing.txt" ]; then
+        echo
+        awk '$1 == "total" { t = $2; next } { l = l (l == "" ? "" : ", ") $1 " " $2 " s" }
+            END { printf "Wall time of this invocation: %s s (%s).\n", t, l }' "$RESULTS/timing.txt"
+    fi
     if [ -s "$NOTES" ]; then
         echo
         echo "Notes:"

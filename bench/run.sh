@@ -35,7 +35,8 @@
 #                        peers of the connect storms (default: all TLS peers for
 #                        ECDSA, imtls gtls ossl for RSA, imtls gtls resumed);
 #                        BENCH_STUNNEL_CONNECT_RUNS (default 1: ~40 s a run)
-#   BENCH_PERF=0         no perf profile of the forward pair's sender
+#   BENCH_PERF=0         no perf profiles (the forward pair's sender; the
+#                        receiver, imtls and gtls, in run 1 of each scenario)
 #   BENCH_N_BULK, BENCH_N_REC, BENCH_N_FWD, BENCH_CONNECT, BENCH_MANY
 #                        message and session counts
 set -u
@@ -69,7 +70,9 @@ PEERS=${BENCH_PEERS:-imtls gtls ossl plain stunnel syslog-ng}
 SCENARIOS=${BENCH_SCENARIOS:-bulk-1 bulk-16 rec-1 rec-16 forward connect-ecdsa connect-rsa connect-resumed many haproxy}
 
 bench_init
+b_start=$(now)
 for b_s in $SCENARIOS; do
+    b_s0=$(now)
     case $b_s in
         bulk-1) bench_ingest "$b_s" "$N_BULK" -c 1 --per-record fill ;;
         bulk-16) bench_ingest "$b_s" "$N_BULK" -c 16 --per-record fill ;;
@@ -83,5 +86,7 @@ for b_s in $SCENARIOS; do
         haproxy) bench_haproxy "$b_s" "$N_BULK" ;;
         *) fail "unknown scenario '$b_s'" ;;
     esac
+    awk -v s="$b_s" -v a="$b_s0" -v b="$(now)" 'BEGIN { printf "%s %.0f\n", s, b - a }' >> "$RESULTS/timing.txt"
 done
+awk -v a="$b_start" -v b="$(now)" 'BEGIN { printf "total %.0f\n", b - a }' >> "$RESULTS/timing.txt"
 bench_report
