@@ -814,23 +814,30 @@ start_stunnel() {
             echo "$2" | sed "s/@PORT@/$_port/g"
         } > "$T/$_name.conf"
         start_bg "$_name" "$_st" "$T/$_name.conf"
-        _n=$(_tb_timeout 10)
-        while :; do
-            # listening, and by this haproxy (not another program that took the port)
-            if ss -Hltnp "sport = :$_port" 2>/dev/null | grep -q "pid=$(cat "$T/$_name.bgpid"),"; then
-                STUNNEL_PORT=$_port
-                return 0
-            fi
-            if ! ps -p "$(cat "$T/$_name.bgpid")" -o stat= 2>/dev/null | grep -qv Z; then
-                cat "$T/$_name.stderr" >> "$T/$_name.failed-starts.log"
-                break
-            fi
-            [ "$_n" -gt 0 ] || fail "stunnel $_name not listening on $_port after 10s"
-            sleep 0.1
-            _n=$((_n - 1))
-        done
+        if _tb_wait_own_listener "$_name" "$_port" stunnel; then
+            STUNNEL_PORT=$_port
+            return 0
+        fi
     done
     fail "stunnel $_name could not be started (see $_name.failed-starts.log)"
+}
+
+# _tb_wait_own_listener NAME PORT WHAT: waits (bounded, 10 s) until the
+# program started as NAME (start_bg) listens on PORT itself (ss -p: not another
+# program that took the port); returns 1, its output saved in
+# NAME.failed-starts.log, when it exited first (it lost the port: try another)
+_tb_wait_own_listener() {
+    _n=$(_tb_timeout 10)
+    while :; do
+        ss -Hltnp "sport = :$2" 2>/dev/null | grep -q "pid=$(cat "$T/$1.bgpid")," && return 0
+        if ! ps -p "$(cat "$T/$1.bgpid")" -o stat= 2>/dev/null | grep -qv Z; then
+            cat "$T/$1.stderr" >> "$T/$1.failed-starts.log"
+            return 1
+        fi
+        [ "$_n" -gt 0 ] || fail "$3 $1 not listening on $2 after 10s"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
 }
 
 # ---- HAProxy -------------------------------------------------------------------------------
@@ -867,22 +874,11 @@ start_haproxy() {
         } > "$T/$_name.cfg"
         haproxy -c -q -f "$T/$_name.cfg" > "$T/$_name.check" 2>&1 || fail "haproxy -c: $(cat "$T/$_name.check")"
         start_bg "$_name" haproxy -f "$T/$_name.cfg" -db
-        _n=$(_tb_timeout 10)
-        while :; do
-            # listening, and by this haproxy (not another program that took the port)
-            if ss -Hltnp "sport = :$_port" 2>/dev/null | grep -q "pid=$(cat "$T/$_name.bgpid"),"; then
-                HAPROXY_PORT=$_port
-                return 0
-            fi
-            if ! ps -p "$(cat "$T/$_name.bgpid")" -o stat= 2>/dev/null | grep -qv Z; then
-                cat "$T/$_name.stderr" >> "$T/$_name.failed-starts.log"
-                rm -f "$T/$_name.bgpid"
-                break
-            fi
-            [ "$_n" -gt 0 ] || fail "haproxy $_name not listening on $_port after 10s"
-            sleep 0.1
-            _n=$((_n - 1))
-        done
+        if _tb_wait_own_listener "$_name" "$_port" haproxy; then
+            HAPROXY_PORT=$_port
+            return 0
+        fi
+        rm -f "$T/$_name.bgpid"
     done
     fail "haproxy $_name could not be started (see $_name.failed-starts.log)"
 }
