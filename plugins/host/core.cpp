@@ -19,8 +19,10 @@ struct CoreState {
   rs::obj_if_t obj;
   rs::prop_if_t prop;
   rs::statsobj_if_t statsobj;
+  rs::datetime_if_t datetime;
   bool haveProp;
   bool haveStatsobj;
+  bool haveDatetime;
   bool msgFlagsOk;
   std::string version;
   std::string buildId;
@@ -30,6 +32,7 @@ CoreState g_core;
 
 char kPropName[] = "prop";
 char kStatsobjName[] = "statsobj";
+char kDatetimeName[] = "datetime";
 
 [[noreturn]] void refuse(rs::rsRetVal code, const std::string& why) {
   logError(code, "%s: refusing to load into this rsyslogd: %s", moduleName(), why.c_str());
@@ -53,7 +56,7 @@ void useObj(char* name, If& iface, int version) {
 void initCore(const char* name, HostQueryFn hostQuery, unsigned needs) {
   setModuleName(name);
   mainWakeInit();
-  g_core.haveProp = g_core.haveStatsobj = g_core.msgFlagsOk = false;
+  g_core.haveProp = g_core.haveStatsobj = g_core.haveDatetime = g_core.msgFlagsOk = false;
   g_core.release = nullptr;
   std::memset(&g_core.obj, 0, sizeof g_core.obj);
 
@@ -84,6 +87,14 @@ void initCore(const char* name, HostQueryFn hostQuery, unsigned needs) {
     useObj(kStatsobjName, g_core.statsobj, rs::statsobjCURR_IF_VERSION);
     g_core.haveStatsobj = true;
   }
+  if (needs & kNeedDatetime) {
+    useObj(kDatetimeName, g_core.datetime, rs::datetimeCURR_IF_VERSION);
+    if (g_core.datetime.getCurrTime == nullptr) {
+      refuse(rs::RS_RET_INTERFACE_NOT_SUPPORTED, "the datetime interface has no getCurrTime, found rsyslogd " +
+                                                     g_core.version);
+    }
+    g_core.haveDatetime = true;
+  }
   if (needs & kNeedMsgFlags) {
     std::string why;
     if (!checkMsgLayout(why)) refuse(rs::RS_RET_INCOMPATIBLE, why + ", rsyslogd " + g_core.version);
@@ -97,12 +108,16 @@ void releaseCore() noexcept {
   if (g_core.obj.ReleaseObj != nullptr) {
     if (g_core.haveStatsobj) g_core.obj.ReleaseObj(__FILE__, reinterpret_cast<rs::uchar*>(kStatsobjName), nullptr, &g_core.statsobj);
     if (g_core.haveProp) g_core.obj.ReleaseObj(__FILE__, reinterpret_cast<rs::uchar*>(kPropName), nullptr, &g_core.prop);
+    if (g_core.haveDatetime) {
+      g_core.obj.ReleaseObj(__FILE__, reinterpret_cast<rs::uchar*>(kDatetimeName), nullptr, &g_core.datetime);
+    }
   }
-  g_core.haveProp = g_core.haveStatsobj = false;
+  g_core.haveProp = g_core.haveStatsobj = g_core.haveDatetime = false;
 }
 
 const rs::prop_if_t& prop() noexcept { return g_core.prop; }
 const rs::statsobj_if_t& statsobj() noexcept { return g_core.statsobj; }
+const rs::datetime_if_t& datetime() noexcept { return g_core.datetime; }
 const std::string& hostVersion() noexcept { return g_core.version; }
 const std::string& hostBuildId() noexcept { return g_core.buildId; }
 const HostRelease* hostRelease() noexcept { return g_core.release; }

@@ -1,5 +1,5 @@
 // core.hpp - the rsyslog core as the modules see it: the obj interfaces
-// (obj, prop, statsobj), the entry-point table behind queryEtryPt, and the
+// (obj, prop, statsobj, datetime), the entry-point table behind queryEtryPt, and the
 // host guard that refuses a daemon whose ABI we do not know.
 //
 // Concurrency & Locking: initCore/releaseCore run on rsyslog's main thread
@@ -23,6 +23,7 @@ enum CoreNeeds : unsigned {
   kNeedProp = 0x1,      // prop interface (input names, fromhost caches)
   kNeedStatsobj = 0x2,  // statsobj v13 (impstats counters)
   kNeedMsgFlags = 0x4,  // module writes msgFlags: check the struct msg fingerprint
+  kNeedDatetime = 0x8,  // datetime v11 (one received-time stamp per batch of messages)
 };
 
 // modInit helper, called first in modInit: sets the module name, checks the
@@ -37,6 +38,7 @@ void releaseCore() noexcept;
 // Acquired interfaces; valid between initCore and releaseCore.
 const rs::prop_if_t& prop() noexcept;
 const rs::statsobj_if_t& statsobj() noexcept;
+const rs::datetime_if_t& datetime() noexcept;
 
 // What the guard found (for the startup log line).
 const std::string& hostVersion() noexcept;

@@ -58,6 +58,8 @@ rs::rsRetVal msgConstruct(rs::smsg_t** pp) {
   return rs::RS_RET_OK;
 }
 
+rs::rsRetVal msgConstructWithTime(rs::smsg_t** pp, const rs::syslogTime*, const time_t) { return msgConstruct(pp); }
+
 rs::rsRetVal msgDestruct(rs::smsg_t** pp) {
   std::free(*pp);
   *pp = nullptr;

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <ctime>
 
 extern "C" {
 #include <libestr.h>  // no extern "C" guard of its own (ABI.md §1)
@@ -207,6 +208,25 @@ struct prop_if_t {  // 10 slots
 };
 static_assert(offsetof(prop_if_t, CreateStringProp) == 72 && offsetof(prop_if_t, spare) == 88, "prop_if ABI");
 
+// A received-time stamp as rsyslog's datetime.getCurrTime fills it and
+// msgConstructWithTime copies it (ABI.md §5, §7.7). Only the core reads or
+// writes the contents; the module keeps the bytes.
+constexpr std::size_t kSyslogTimeSize = 24;  // sizeof(struct syslogTime)
+struct syslogTime {
+  alignas(8) unsigned char bytes[kSyslogTimeSize];
+};
+constexpr int TIME_IN_LOCALTIME = 0;
+
+constexpr int datetimeCURR_IF_VERSION = 11;
+struct datetime_if_t {  // 13 slots
+  IfHeader hdr;
+  void (*getCurrTime)(syslogTime* t, time_t* ttSeconds, const int inUTC);
+  GenFn rest[12];  // ParseTIMESTAMP3339 ... formatUnixTimeFromTime_t
+  GenFn spare[kIfSpareSlots];
+};
+static_assert(offsetof(datetime_if_t, getCurrTime) == 8 && offsetof(datetime_if_t, spare) == 112,
+              "datetime_if ABI");
+
 enum statsCtrType_t : int { ctrType_IntCtr = 0, ctrType_Int = 1 };
 constexpr int8_t CTR_FLAG_NONE = 0;
 constexpr int8_t CTR_FLAG_RESETTABLE = 1;
@@ -246,6 +266,7 @@ rs::cnfparamvals* nvlstGetParams(rs::nvlst* lst, rs::cnfparamblk* blk, rs::cnfpa
 void cnfparamvalsDestruct(const rs::cnfparamvals* vals, const rs::cnfparamblk* blk);
 
 rs::rsRetVal msgConstruct(rs::smsg_t** ppMsg);
+rs::rsRetVal msgConstructWithTime(rs::smsg_t** ppMsg, const rs::syslogTime* stTime, const time_t ttGenTime);
 rs::rsRetVal msgDestruct(rs::smsg_t** ppMsg);
 void MsgSetInputName(rs::smsg_t* m, rs::prop_t* p);
 void MsgSetRawMsg(rs::smsg_t* m, const char* raw, const std::size_t len);

@@ -1,4 +1,4 @@
-// submit.cpp - Prop, RateLimiter, SubmitBatch, NewMsg, addMetadata, findRuleset.
+// submit.cpp - Prop, RateLimiter, SubmitBatch, RcvTime, NewMsg, addMetadata, findRuleset.
 //
 // Concurrency & Locking: see submit.hpp.
 #include "submit.hpp"
@@ -56,6 +56,17 @@ rs::rsRetVal SubmitBatch::flush() noexcept { return ms_.nElem > 0 ? multiSubmitF
 
 NewMsg::NewMsg() {
   rs::rsRetVal r = msgConstruct(&m_);
+  if (r != rs::RS_RET_OK || m_ == nullptr) throw Error(r, "cannot construct a message");
+}
+
+RcvTime RcvTime::now() noexcept {
+  RcvTime t{};
+  datetime().getCurrTime(&t.st, &t.secs, rs::TIME_IN_LOCALTIME);
+  return t;
+}
+
+NewMsg::NewMsg(const RcvTime& t) {
+  rs::rsRetVal r = msgConstructWithTime(&m_, &t.st, t.secs);
   if (r != rs::RS_RET_OK || m_ == nullptr) throw Error(r, "cannot construct a message");
 }
 

@@ -75,10 +75,22 @@ class SubmitBatch final {
   rs::multi_submit_t ms_;
 };
 
+// The time a batch of messages was received, read once from the core's
+// clock (datetime.getCurrTime, local time, as msgConstruct does for each
+// message) and given to every message built from one read: a clock read and
+// a local-time conversion per batch instead of per message, as rsyslog's
+// imtcp does per read buffer (ABI.md §5). Needs kNeedDatetime.
+struct RcvTime {
+  rs::syslogTime st;
+  time_t secs = 0;
+  static RcvTime now() noexcept;
+};
+
 // A message being built; destroyed unless released to a batch.
 class NewMsg final {
  public:
-  NewMsg();  // throws host::Error
+  NewMsg();  // the core reads the clock; throws host::Error
+  explicit NewMsg(const RcvTime& t);  // received at t; throws host::Error
   ~NewMsg();
   NewMsg(const NewMsg&) = delete;
   NewMsg& operator=(const NewMsg&) = delete;

@@ -307,7 +307,8 @@ extern "C" __attribute__((visibility("default"))) rs::rsRetVal modInit(int, int*
   return host::guarded("modInit", [&] {
     imtls::g_loading = nullptr;  // modInit may run again on a cached image
     imtls::g_running = nullptr;
-    host::initCore("imtls", pHostQueryEtryPt, host::kNeedProp | host::kNeedStatsobj | host::kNeedMsgFlags);
+    host::initCore("imtls", pHostQueryEtryPt, host::kNeedProp | host::kNeedStatsobj | host::kNeedMsgFlags |
+                                                 host::kNeedDatetime);
     *pQueryEtryPt = host::ep(&imtls::queryEtryPt);
   });
 }

@@ -266,6 +266,8 @@ int Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t
   // rsyslog wakes its queue workers only when a hand-over ends: small
   // hand-overs keep a worker woken while this thread waits.
   host::SubmitBatch batch(ratelimiter_ ? ratelimiter_->get() : nullptr, kSubmitChunk);
+  // The frames of one call came in one read: they share its received time.
+  const host::RcvTime received = host::RcvTime::now();
   HostnamePolicy* const policy = st->hostnamePolicy();
   for (size_t i = 0; i < n; ++i) {
     if (frames[i].len == 0) continue;
@@ -295,7 +297,7 @@ int Listener::submit(syslogtls_conn* conn, const syslogtls_frame* frames, size_t
       }
     }
     const short before = batch.pending();
-    host::NewMsg m;
+    host::NewMsg m(received);
     const rs::rsRetVal meta = st->attachMetadata(m.get(), extraName, extraValue);
     if (meta != rs::RS_RET_OK) {
       st->reportMetadataFailure(meta, logPrefix_);
