@@ -54,11 +54,6 @@ rs::rsRetVal SubmitBatch::add(rs::smsg_t* msg) noexcept {
 
 rs::rsRetVal SubmitBatch::flush() noexcept { return ms_.nElem > 0 ? multiSubmitFlush(&ms_) : rs::RS_RET_OK; }
 
-NewMsg::NewMsg() {
-  rs::rsRetVal r = msgConstruct(&m_);
-  if (r != rs::RS_RET_OK || m_ == nullptr) throw Error(r, "cannot construct a message");
-}
-
 RcvTime RcvTime::now() noexcept {
   RcvTime t{};
   datetime().getCurrTime(&t.st, &t.secs, rs::TIME_IN_LOCALTIME);

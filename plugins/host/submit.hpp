@@ -89,7 +89,6 @@ struct RcvTime {
 // A message being built; destroyed unless released to a batch.
 class NewMsg final {
  public:
-  NewMsg();  // the core reads the clock; throws host::Error
   explicit NewMsg(const RcvTime& t);  // received at t; throws host::Error
   ~NewMsg();
   NewMsg(const NewMsg&) = delete;
