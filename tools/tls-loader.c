@@ -140,7 +140,7 @@ static int parse_ull(const char *text, unsigned long long max, unsigned long lon
   return 0;
 }
 
-static void fail_usage(const char *fmt, ...) {
+__attribute__((format(printf, 1, 2), noreturn)) static void fail_usage(const char *fmt, ...) {
   va_list ap;
   fputs("syslogtls-loader: ", stderr);
   va_start(ap, fmt);

@@ -19,7 +19,7 @@ const char* g_moduleName = "rsyslog-tls";
 
 constexpr std::size_t kLineMax = 2048;
 
-void vformat(char (&buf)[kLineMax], const char* fmt, va_list ap) noexcept {
+__attribute__((format(printf, 2, 0))) void vformat(char (&buf)[kLineMax], const char* fmt, va_list ap) noexcept {
   int n = std::vsnprintf(buf, sizeof buf, fmt, ap);
   if (n < 0) std::snprintf(buf, sizeof buf, "(unformattable log message: %s)", fmt);
 }

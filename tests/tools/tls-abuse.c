@@ -81,7 +81,7 @@ static unsigned g_gap_us = 0;
 static unsigned long g_sends = 0;
 static wire g_wire;
 
-static void die(const char *fmt, ...) {
+__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   fputs("tls-abuse: ", stderr);
