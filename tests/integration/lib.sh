@@ -122,7 +122,7 @@
 # omfwd_gtls_action), stunnel (start_stunnel), refusals (wait_for_refusal,
 # assert_serves_good_client), HUP (hup_rsyslogd), warnings (assert_no_warning),
 # certificate lifecycle (gen_extra_cert, gen_crl, cert_fp, cert_serial,
-# live_certs, swap_file, hup_and_wait, count_grep).
+# live_certs, swap_file, hup_and_wait, count_grep, wait_for_grep_count).
 
 TB_TIMEOUT=${TB_TIMEOUT:-30}
 # instrumented modules run several times slower: scale every bound
@@ -1078,6 +1078,18 @@ swap_file() {
 count_grep() {
     _cg=$(grep -Eic -- "$2" "$1" 2>/dev/null)
     echo "${_cg:-0}"
+}
+
+# wait_for_grep_count FILE REGEX N [TIMEOUT]: until N lines of FILE match
+# (rsyslogd's own lines reach NAME.log through its internal-message list,
+# which the main thread drains: they can trail the messages they concern)
+wait_for_grep_count() {
+    _n=$(_tb_timeout "${4:-}")
+    while [ "$(count_grep "$1" "$2")" -lt "$3" ]; do
+        [ "$_n" -gt 0 ] || fail "$1: $(count_grep "$1" "$2") lines matching /$2/ within ${4:-$TB_TIMEOUT}s, expected $3"
+        sleep 0.1
+        _n=$((_n - 1))
+    done
 }
 
 hup_and_wait() {
