@@ -9,6 +9,7 @@
 #include "error.hpp"
 #include "gnutls_ptr.hpp"
 #include "idna.hpp"
+#include "verify_cache.hpp"
 #include "x509_facts.hpp"
 
 namespace syslogtls {
@@ -44,6 +45,9 @@ struct TlsConfig::Impl {
   // client: session data per target, for resumption
   mutable std::mutex resume_mu;
   mutable std::map<std::string, std::string> resume;
+  // both roles: accepted chains, for resumed sessions (verify_cache.hpp)
+  mutable VerifyCache verified;
+  int64_t ca_not_after = 0;  // earliest notAfter of the CA file's certificates (0: no CA file)
   int failed_setting = SYSLOGTLS_SETTING_NONE;  // of the last failed setter or load()
 };
 
@@ -109,7 +113,9 @@ void check_policy(const TlsConfig::Impl& m) {
                        mode + " on a server needs at least one permitted peer name");
 }
 
-void load_ca(gnutls_certificate_credentials_t cred, const std::string& path) {
+// The CA file's certificates into cred; returns the earliest notAfter among
+// them (for VerifyCache: a cached verdict must not outlive a trust anchor).
+int64_t load_ca(gnutls_certificate_credentials_t cred, const std::string& path) {
   constexpr int kCa = SYSLOGTLS_SETTING_CA_FILE;
   std::string pem = read_file(kCa, path);
   gnutls_datum_t d = datum_of(pem);
@@ -118,6 +124,16 @@ void load_ca(gnutls_certificate_credentials_t cred, const std::string& path) {
     throw SettingError(kCa, SYSLOGTLS_E_FILE,
                        quoted(kCa, path) + ": not a PEM certificate (" + gnutls_strerror(n) + ")");
   if (n == 0) throw SettingError(kCa, SYSLOGTLS_E_FILE, quoted(kCa, path) + ": not a PEM certificate");
+  ImportedCrts crts;
+  if (gnutls_x509_crt_list_import2(&crts.list, &crts.n, &d, GNUTLS_X509_FMT_PEM, 0) < 0 || crts.n == 0)
+    return -1;  // GnuTLS took the file but cannot list it: no verdict is cached
+  int64_t earliest = 0;
+  for (unsigned i = 0; i < crts.n; ++i) {
+    const int64_t t = x509::not_after_of(crts.list[i]);
+    if (t <= 0) return -1;
+    if (earliest == 0 || t < earliest) earliest = t;
+  }
+  return earliest;
 }
 
 void load_cert_key(gnutls_certificate_credentials_t cred, const std::string& cert_path,
@@ -328,7 +344,7 @@ void TlsConfig::load() {
     gnutls_certificate_credentials_t raw = nullptr;
     if (gnutls_certificate_allocate_credentials(&raw) < 0) throw std::bad_alloc();
     CredentialsPtr cred(raw);
-    if (!m.ca_file.empty()) load_ca(cred.get(), m.ca_file);
+    const int64_t ca_not_after = m.ca_file.empty() ? 0 : load_ca(cred.get(), m.ca_file);
     std::unique_ptr<ImportedCrls> crls;
     if (!m.crl_file.empty()) load_crl(cred.get(), m.crl_file, &crls);
     if (!m.cert_file.empty()) load_cert_key(cred.get(), m.cert_file, m.key_file);
@@ -336,6 +352,7 @@ void TlsConfig::load() {
     m.cred = std::move(cred);
     m.prio = std::move(prio);
     m.crls = std::move(crls);
+    m.ca_not_after = ca_not_after;
     if (m.role == SYSLOGTLS_ROLE_SERVER && m.resumption && m.ticket.key.data == nullptr) {
       const int rc = gnutls_session_ticket_key_generate(&m.ticket.key);
       if (rc < 0) throw Error(SYSLOGTLS_E_INTERNAL, std::string("session ticket key: ") + gnutls_strerror(rc));
@@ -371,6 +388,8 @@ void TlsConfig::store_resume_data(const std::string& target, std::string data) c
   if (cache.size() >= kResumeTargets && cache.find(target) == cache.end()) cache.erase(cache.begin());
   cache[target] = std::move(data);
 }
+VerifyCache& TlsConfig::verify_cache() const { return impl_->verified; }
+int64_t TlsConfig::ca_not_after() const { return impl_->ca_not_after; }
 const std::vector<std::string>& TlsConfig::permitted_names() const { return impl_->permitted_names; }
 const std::vector<peer::Fingerprint>& TlsConfig::permitted_fingerprints() const {
   return impl_->permitted_fps;

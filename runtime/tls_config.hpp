@@ -3,6 +3,7 @@
 // (std::shared_ptr<const TlsConfig>) by any number of sessions on any thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@
 #include "syslogtls.h"
 
 namespace syslogtls {
+
+class VerifyCache;
 
 class TlsConfig final {
  public:
@@ -78,6 +81,14 @@ class TlsConfig final {
   static constexpr size_t kResumeTargets = 64;
   std::string resume_data(const std::string& target) const;
   void store_resume_data(const std::string& target, std::string data) const;
+
+  // Both roles: the chains this config accepted recently, consulted for
+  // resumed sessions only (verify_cache.hpp says why that is sound). Its
+  // entries never outlive ca_not_after(): the earliest notAfter of the CA
+  // file's certificates (0 without a CA file; -1 if it cannot be read, and
+  // then nothing is cached).
+  VerifyCache& verify_cache() const;
+  int64_t ca_not_after() const;
 
   // Policy, for the session's peer verification (stable after load()).
   // permitted_names(): name, wildcard and IP entries in the order given.

@@ -6,11 +6,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "error.hpp"
 #include "gnutls_ptr.hpp"
 #include "peer_certificate.hpp"
 #include "peer_verify.hpp"
+#include "verify_cache.hpp"
 
 namespace syslogtls {
 
@@ -43,7 +45,8 @@ struct TlsSession::Impl {
   bool failed = false;
   bool clean_close = false;
 
-  int verify() noexcept;
+  // The peer check of cfg; resumed: first from cfg's verify cache.
+  int verify(bool resumed) noexcept;
   std::string label() const {
     return peer::peer_label(owner->peer_.ip, owner->peer_.port, owner->identity_.subject);
   }
@@ -118,16 +121,35 @@ int pull_timeout_cb(gnutls_transport_ptr_t, unsigned) { return 1; }
 
 int verify_cb(gnutls_session_t s) {
   auto* im = static_cast<Impl*>(gnutls_session_get_ptr(s));
-  return im->verify();
+  return im->verify(false);
 }
 
 }  // namespace
 
-int Impl::verify() noexcept {
+int Impl::verify(bool resumed) noexcept {
   try {
+    unsigned n = 0;
+    const gnutls_datum_t* certs = gnutls_certificate_get_peers(session.get(), &n);
+    VerifyCache& cache = cfg->verify_cache();
+    const bool cacheable = cfg->auth_mode() != SYSLOGTLS_AUTH_ANON && n > 0;
+    std::string key;
+    if (cacheable && resumed) {
+      key = VerifyCache::key_of(certs, n, owner->peer_.server_name);
+      if (cache.find(key, VerifyCache::Clock::now(), static_cast<int64_t>(std::time(nullptr)), &owner->identity_)) {
+        owner->identity_done_ = true;
+        return 0;
+      }
+    }
     PeerVerdict v = check_peer_certificate(session.get(), *cfg, owner->peer_.server_name, &owner->identity_);
     owner->identity_done_ = true;
-    if (v.accepted) return 0;
+    if (v.accepted) {
+      if (cacheable && cfg->session_resumption()) {
+        if (key.empty()) key = VerifyCache::key_of(certs, n, owner->peer_.server_name);
+        cache.store(key, owner->identity_, VerifyCache::Clock::now(),
+                    VerifyCache::chain_not_after(certs, n, cfg->ca_not_after()));
+      }
+      return 0;
+    }
     refusal = label() + " refused: " + v.why;
     refusal_reason = v.reason;
     return -1;
@@ -271,9 +293,10 @@ Io TlsSession::handshake() {
     if (rc == GNUTLS_E_SUCCESS) {
       // A resumed handshake exchanges no certificate, so GnuTLS calls no
       // verify callback: the peer policy runs here, on the certificate
-      // carried in the resumed session's state, against this config.
+      // carried in the resumed session's state, against this config -- or
+      // its recent verdict on that chain (verify_cache.hpp).
       if (!identity_done_ && gnutls_session_is_resumed(s) != 0 && m.cfg->auth_mode() != SYSLOGTLS_AUTH_ANON &&
-          m.verify() != 0) {
+          m.verify(true) != 0) {
         gnutls_alert_send(s, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
         return fail(SYSLOGTLS_E_PEER_REJECTED, m.refusal_reason, m.refusal + " (resumed session)");
       }

@@ -14,6 +14,7 @@
 #include "test_certs.hpp"
 #include "test_pki.hpp"
 #include "tls_session.hpp"
+#include "verify_cache.hpp"
 #include "x509_facts.hpp"
 
 using syslogtls::Io;
@@ -108,6 +109,14 @@ struct Link {
                                           PeerInfo{"127.0.0.1", 6514, server_name});
     server = std::make_unique<TlsSession>(make_config(SYSLOGTLS_ROLE_SERVER, s), st,
                                           PeerInfo{"127.0.0.1", 40000, ""});
+  }
+
+  // Over given configs (resumption: the same configs again), the client
+  // offering resume data.
+  Link(std::shared_ptr<const TlsConfig> ccfg, std::shared_ptr<const TlsConfig> scfg, const std::string& resume) {
+    client = std::make_unique<TlsSession>(std::move(ccfg), ct, PeerInfo{"127.0.0.1", 6514, "server.example.net"});
+    server = std::make_unique<TlsSession>(std::move(scfg), st, PeerInfo{"127.0.0.1", 40000, ""});
+    if (!resume.empty()) client->set_resume_data(resume);
   }
 
   // Steps both handshakes until both are done or failed, or nothing moves.
@@ -771,4 +780,65 @@ TEST_CASE_FIXTURE(Pki, "CRL: a revoked intermediate CA is named with its subject
   CHECK(l.client->error_reason() == SYSLOGTLS_REASON_REVOKED);
   CHECK(l.client->error_text() == "peer 127.0.0.1:6514 (subject 'CN=server.example.net') refused: certificate revoked: "
                                   "issuer certificate 'CN=sub CA' (serial " + facts_of(sub.cert_file()).serial + ")");
+}
+
+TEST_CASE_FIXTURE(Pki, "a resumed session takes the verdict on its chain from the config's verify cache") {
+  const auto ccfg = make_config(SYSLOGTLS_ROLE_CLIENT, client_side());
+  const auto scfg = make_config(SYSLOGTLS_ROLE_SERVER, server_side());
+  std::string ticket, full_fp, full_san;
+  {
+    Link full(ccfg, scfg, "");
+    full.handshake();
+    REQUIRE_MESSAGE(full.sio == Io::done, full.server->error_text());
+    REQUIRE_MESSAGE(full.cio == Io::done, full.client->error_text());
+    CHECK_FALSE(full.server->resumed());
+    // the client takes the TLS 1.3 ticket in with the first record it reads
+    CHECK(Link::transfer(*full.server, *full.client, "hello") == "hello");
+    ticket = full.client->session_data();
+    full_fp = full.server->peer_identity().fingerprint;
+    full_san = full.server->peer_identity().san;
+  }
+  REQUIRE_FALSE(ticket.empty());
+  REQUIRE(full_fp.rfind("SHA256:", 0) == 0);
+  // each side stored the chain it accepted; a full handshake never looks up
+  CHECK(scfg->ca_not_after() > 0);
+  CHECK(scfg->verify_cache().size() == 1);
+  CHECK(ccfg->verify_cache().size() == 1);
+  CHECK(scfg->verify_cache().hits() == 0);
+
+  Link again(ccfg, scfg, ticket);
+  again.handshake();
+  REQUIRE_MESSAGE(again.sio == Io::done, again.server->error_text());
+  REQUIRE_MESSAGE(again.cio == Io::done, again.client->error_text());
+  CHECK(again.server->resumed());
+  CHECK(again.client->resumed());
+  CHECK(scfg->verify_cache().hits() == 1);
+  CHECK(ccfg->verify_cache().hits() == 1);
+  // the identity comes with the verdict
+  CHECK(again.server->peer_subject() == "CN=client.example.net");
+  CHECK(again.server->peer_identity().fingerprint == full_fp);
+  CHECK(again.server->peer_identity().san == full_san);
+  CHECK(again.client->peer_subject() == "CN=server.example.net");
+  CHECK(Link::transfer(*again.client, *again.server, "after") == "after");
+}
+
+TEST_CASE_FIXTURE(Pki, "another config (a reload) neither resumes the old ticket nor shares the old verdicts") {
+  const auto ccfg = make_config(SYSLOGTLS_ROLE_CLIENT, client_side());
+  std::string ticket;
+  {
+    Link full(ccfg, make_config(SYSLOGTLS_ROLE_SERVER, server_side()), "");
+    full.handshake();
+    REQUIRE(full.sio == Io::done);
+    CHECK(Link::transfer(*full.server, *full.client, "hello") == "hello");
+    ticket = full.client->session_data();
+  }
+  REQUIRE_FALSE(ticket.empty());
+  const auto reloaded = make_config(SYSLOGTLS_ROLE_SERVER, server_side());
+  CHECK(reloaded->verify_cache().size() == 0);
+  Link again(ccfg, reloaded, ticket);
+  again.handshake();
+  REQUIRE_MESSAGE(again.sio == Io::done, again.server->error_text());
+  CHECK_FALSE(again.server->resumed());
+  CHECK(reloaded->verify_cache().hits() == 0);
+  CHECK(reloaded->verify_cache().size() == 1);
 }
